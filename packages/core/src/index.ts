@@ -6,3 +6,8 @@ export * from './byte-source.js';
 export * from './frame-source.js';
 export * from './elements.js';
 export * from './topology.js';
+export * from './selection/index.js';
+export * from './analysis/analysis.js';
+export * from './analysis/plan.js';
+export * from './analysis/run.js';
+export * from './analysis/stats.js';

@@ -1,0 +1,184 @@
+import { AbortError, SolvscopeError, serializeError, type SerializedError } from '../errors.js';
+import type { FrameSource } from '../frame-source.js';
+import type { AnalysisState, AnyAnalysis, SystemInfo } from './analysis.js';
+import { chunkLength, type Chunk } from './plan.js';
+
+/** One analysis of a run, as plain JSON (crosses threads). `key` names it in the report. */
+export interface AnalysisRequest {
+  id: string;
+  key?: string;
+  spec: unknown;
+}
+
+/** Analyses by id; workers rebuild analyses from their ids through this. */
+export type AnalysisRegistry = Readonly<Record<string, AnyAnalysis>>;
+
+/** A job prepared in one thread: open source, system, analyses with their contexts. */
+export interface PreparedJob {
+  source: FrameSource;
+  system: SystemInfo;
+  analyses: { request: AnalysisRequest; def: AnyAnalysis; ctx: unknown }[];
+}
+
+/** Set up every requested analysis against a system. @throws OptionError for unknown ids. */
+export function setupAnalyses(registry: AnalysisRegistry, requests: AnalysisRequest[], system: SystemInfo): PreparedJob['analyses'] {
+  return requests.map((request) => {
+    const def = registry[request.id];
+    if (!def) {
+      throw new SolvscopeError('OPTION', `unknown analysis '${request.id}' (known: ${Object.keys(registry).sort().join(', ')})`, { option: 'analysis' });
+    }
+    return { request, def, ctx: def.setup(request.spec, system) };
+  });
+}
+
+export interface ChunkOutcome {
+  chunk: Chunk;
+  /** One state per analysis, in request order; absent when the chunk failed. */
+  states?: AnalysisState[];
+  /** Frames accumulated. */
+  frames: number;
+  error?: SerializedError;
+}
+
+export interface Progress {
+  framesDone: number;
+  framesTotal: number;
+  chunksDone: number;
+  chunksTotal: number;
+  /** Frames per second since the run started. */
+  framesPerSecond: number;
+  /** Seconds left at the current rate (NaN until known). */
+  etaSeconds: number;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+}
+
+/** Runs chunks of a job somewhere (this thread, a worker pool) and returns outcomes in chunk order. */
+export interface Executor {
+  run(plan: Chunk[], options?: RunOptions): Promise<ChunkOutcome[]>;
+  close?(): Promise<void>;
+}
+
+/**
+ * Accumulate one chunk: read its frames once and feed every analysis. This is the only code
+ * that turns frames into states, in process and in workers alike.
+ * @throws AbortError when the signal fires (checked every frame); reader errors propagate with context.
+ */
+export async function accumulateChunk(job: PreparedJob, chunk: Chunk, signal?: AbortSignal, onFrame?: () => void): Promise<ChunkOutcome> {
+  const states = job.analyses.map((a) => a.def.init(a.ctx) as AnalysisState);
+  let frames = 0;
+  for await (const frame of job.source.frames({ start: chunk.start, stop: chunk.stop, step: chunk.step, signal })) {
+    if (signal?.aborted) throw new AbortError('ABORTED', 'the operation was aborted', { file: job.source.name, frame: frame.index });
+    for (let k = 0; k < job.analyses.length; k++) {
+      const a = job.analyses[k];
+      a.def.accumulate(a.ctx, states[k], frame);
+    }
+    frames++;
+    onFrame?.();
+  }
+  if (frames !== chunkLength(chunk)) {
+    throw new SolvscopeError('INTERNAL', `chunk ${chunk.index} visited ${frames} frames, expected ${chunkLength(chunk)}`, { file: job.source.name, frame: chunk.start });
+  }
+  return { chunk, states, frames };
+}
+
+/** The in-process executor: walks the same plan as the worker pools, one chunk at a time. */
+export class InProcessExecutor implements Executor {
+  constructor(private readonly job: PreparedJob) {}
+
+  async run(plan: Chunk[], options: RunOptions = {}): Promise<ChunkOutcome[]> {
+    const total = plan.reduce((s, c) => s + chunkLength(c), 0);
+    const progress = new ProgressTracker(total, plan.length, options.onProgress);
+    const out: ChunkOutcome[] = [];
+    for (const chunk of plan) {
+      if (options.signal?.aborted) throw new AbortError('ABORTED', 'the operation was aborted', { file: this.job.source.name });
+      try {
+        out.push(await accumulateChunk(this.job, chunk, options.signal, () => progress.frame()));
+        progress.chunk();
+      } catch (e) {
+        if (e instanceof AbortError) throw e;
+        out.push({ chunk, frames: 0, error: serializeError(e) });
+        // A reader error poisons the rest of the file only if it is at/after this chunk;
+        // later chunks are still attempted (each reads its own byte range).
+      }
+    }
+    return out;
+  }
+}
+
+/** Throttled progress reporting (at most every 100 ms, plus the final call). */
+export class ProgressTracker {
+  private framesDone = 0;
+  private chunksDone = 0;
+  private readonly t0 = Date.now();
+  private last = 0;
+  constructor(
+    private readonly framesTotal: number,
+    private readonly chunksTotal: number,
+    private readonly cb?: (p: Progress) => void,
+  ) {}
+  frame(n = 1): void {
+    this.framesDone += n;
+    this.emit(false);
+  }
+  chunk(): void {
+    this.chunksDone++;
+    this.emit(this.chunksDone === this.chunksTotal);
+  }
+  private emit(force: boolean): void {
+    if (!this.cb) return;
+    const now = Date.now();
+    if (!force && now - this.last < 100) return;
+    this.last = now;
+    const dt = (now - this.t0) / 1000;
+    const fps = dt > 0 ? this.framesDone / dt : 0;
+    this.cb({
+      framesDone: this.framesDone,
+      framesTotal: this.framesTotal,
+      chunksDone: this.chunksDone,
+      chunksTotal: this.chunksTotal,
+      framesPerSecond: fps,
+      etaSeconds: fps > 0 ? (this.framesTotal - this.framesDone) / fps : NaN,
+    });
+  }
+}
+
+/** Result of one analysis after merging and finalizing. */
+export interface FinalizedRun {
+  /** Results in request order. */
+  results: unknown[];
+  /** Frames that contributed. */
+  frames: number;
+  /** Chunks that failed, with their errors; results cover the other chunks. */
+  failures: { chunk: Chunk; error: SerializedError }[];
+  /** [start, stop) frame ranges covered by successful chunks. */
+  covered: [number, number][];
+}
+
+/**
+ * Merge chunk states in chunk order and finalize each analysis. Failed chunks are skipped and
+ * listed; results describe the frames that were read.
+ */
+export function finalizeRun(job: Pick<PreparedJob, 'analyses'>, outcomes: ChunkOutcome[]): FinalizedRun {
+  const ok = outcomes.filter((o) => o.states).sort((a, b) => a.chunk.index - b.chunk.index);
+  const failures = outcomes.filter((o) => !o.states).map((o) => ({ chunk: o.chunk, error: o.error! }));
+  const results = job.analyses.map((a, k) => {
+    const merged = a.def.init(a.ctx) as AnalysisState;
+    const chunks: AnalysisState[] = [];
+    for (const o of ok) {
+      a.def.merge(a.ctx, merged, o.states![k]);
+      chunks.push(o.states![k]);
+    }
+    return a.def.finalize(a.ctx, merged, chunks);
+  });
+  const covered: [number, number][] = [];
+  for (const o of ok) {
+    const last = covered[covered.length - 1];
+    if (last && last[1] === o.chunk.start) last[1] = o.chunk.stop;
+    else covered.push([o.chunk.start, o.chunk.stop]);
+  }
+  return { results, frames: ok.reduce((s, o) => s + o.frames, 0), failures, covered };
+}
