@@ -11,3 +11,6 @@ export * from './analysis/analysis.js';
 export * from './analysis/plan.js';
 export * from './analysis/run.js';
 export * from './analysis/stats.js';
+export * from './analysis/registry.js';
+export { summaryAnalysis, type SummaryResult } from './analysis/summary/summary.js';
+export * from './analysis/solvation/index.js';

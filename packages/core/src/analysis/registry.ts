@@ -1,0 +1,9 @@
+import type { AnalysisRegistry } from './run.js';
+import { solvationAnalysis } from './solvation/solvation.js';
+import { summaryAnalysis } from './summary/summary.js';
+
+/** Every built-in analysis by id; workers rebuild analyses from their ids through this. */
+export const defaultAnalyses: AnalysisRegistry = {
+  solvation: solvationAnalysis,
+  summary: summaryAnalysis,
+};
