@@ -1,1 +1,2 @@
-export {};
+export { main, COMMANDS, VERSION, type MainIO } from './main.js';
+export { EXIT } from './args.js';

@@ -1,1 +1,17 @@
-export {};
+export type { FormatDescriptor, OpenOptions, ByteSink, WriterOptions, TrajectoryWriter } from './format.js';
+export { IndexedFrameSource, BATCH_BYTES } from './base/indexed-frame-source.js';
+export { FormatRegistry } from './registry.js';
+export { ALL_FORMATS, defaultRegistry } from './formats.js';
+export { LineReader, latin1, splitLines } from './text/line-reader.js';
+export { parseFloatAscii, parseIntAscii, splitFields } from './text/numbers.js';
+export * from './xtc/index.js';
+export * from './trr/index.js';
+export * from './xyz/index.js';
+export * from './lammps-dump/index.js';
+export * from './lammps-data/index.js';
+export { dcdFormat, openDcd, scanDcdIndex, DcdFrameSource } from './dcd/dcd-reader.js';
+export { groFormat, openGro, scanGroIndex, readGroTopology, GroFrameSource } from './gro/gro-reader.js';
+export { createGroWriter } from './gro/gro-writer.js';
+export { pdbFormat, openPdb, scanPdbIndex, readPdbTopology, PdbFrameSource } from './pdb/pdb-reader.js';
+export { createPdbWriter } from './pdb/pdb-writer.js';
+export { decodeHybrid36, encodeHybrid36 } from './pdb/hybrid36.js';

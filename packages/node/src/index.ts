@@ -1,1 +1,17 @@
-export {};
+export { FileByteSource } from './file-source.js';
+export { FileByteSink } from './file-sink.js';
+export { cacheDir, loadCachedIndex, storeCachedIndex } from './index-cache.js';
+export {
+  openTrajectory,
+  loadTopology,
+  openSystem,
+  formatOf,
+  topologyFormats,
+  type OpenTrajectoryOptions,
+  type LoadTopologyOptions,
+  type OpenSystemOptions,
+  type OpenedSystem,
+} from './open.js';
+export { prepareNodeJob, planNodeJob, type NodeJob } from './job.js';
+export { PoolExecutor, defaultWorkerCount, type PoolExecutorOptions } from './pool-executor.js';
+export { runAnalyses, type RunAnalysesOptions, type RunAnalysesResult } from './run-analyses.js';

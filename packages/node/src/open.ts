@@ -1,0 +1,141 @@
+import {
+  FormatError,
+  anonymousTopology,
+  buildTopology,
+  type BuildTopologyOptions,
+  type FrameIndex,
+  type FrameSource,
+  type SolvscopeError,
+  type Topology,
+} from '@solvscope/core';
+import { defaultRegistry, type FormatDescriptor } from '@solvscope/formats';
+import { FileByteSource } from './file-source.js';
+import { loadCachedIndex, storeCachedIndex } from './index-cache.js';
+
+export interface OpenTrajectoryOptions {
+  /** Format name ('xtc', 'lammps-dump' …); default: from extension and magic number. */
+  format?: string;
+  /** Reuse/store the frame index in the user cache (default true). */
+  cache?: boolean;
+  /** A frame index already built (e.g. sent to a worker); skips scan and cache. */
+  index?: FrameIndex;
+  /** Atom count from the topology, for formats whose frames do not state it. */
+  atomCount?: number;
+  signal?: AbortSignal;
+  onWarning?: (w: SolvscopeError) => void;
+  onScanProgress?: (bytes: number, total: number) => void;
+}
+
+/**
+ * Open a trajectory file as a streaming FrameSource. The frame index comes from `options.index`,
+ * else the on-disk cache (valid while size and mtime are unchanged), else one scan (then cached).
+ * @throws SourceError (missing file), FormatError (unknown/unsupported/corrupt format).
+ */
+export async function openTrajectory(path: string, options: OpenTrajectoryOptions = {}): Promise<FrameSource> {
+  const src = await FileByteSource.open(path);
+  try {
+    const fmt = await defaultRegistry.detect(src, options.format);
+    if (!fmt.open) {
+      throw new FormatError('UNSUPPORTED', `${fmt.label} files hold a topology, not a trajectory`, { file: src.name, format: fmt.label });
+    }
+    const useCache = options.cache !== false && !options.index;
+    let index = options.index ?? (useCache ? await loadCachedIndex(path, fmt.name, src.size, src.mtimeMs) : null);
+    const fsrc = await fmt.open(src, { ...options, index: index ?? undefined });
+    if (!index && useCache) await storeCachedIndex(path, fmt.name, src.size, src.mtimeMs, fsrc.index);
+    index = fsrc.index;
+    return fsrc;
+  } catch (e) {
+    await src.close();
+    throw e;
+  }
+}
+
+export interface LoadTopologyOptions extends BuildTopologyOptions {
+  format?: string;
+}
+
+/**
+ * Read a topology file (GRO, PDB, XYZ, LAMMPS data …) and complete it (elements, molecules,
+ * species). @throws FormatError when the format carries no topology.
+ */
+export async function loadTopology(path: string, options: LoadTopologyOptions = {}): Promise<Topology> {
+  const src = await FileByteSource.open(path);
+  try {
+    const fmt = await defaultRegistry.detect(src, options.format);
+    if (!fmt.readTopology) {
+      throw new FormatError(
+        'UNSUPPORTED',
+        `${fmt.label} files carry no atom names or residues; give a topology with --top (${topologyFormats().join(', ')})`,
+        { file: src.name, format: fmt.label },
+      );
+    }
+    const init = await fmt.readTopology(src);
+    return buildTopology({ ...init, source: init.source ?? src.name }, options);
+  } finally {
+    await src.close();
+  }
+}
+
+/** Names of formats that can serve as a topology. */
+export function topologyFormats(): string[] {
+  return defaultRegistry.formats.filter((f) => f.readTopology).map((f) => f.label);
+}
+
+export function formatOf(path: string, explicit?: string): Promise<FormatDescriptor> {
+  return FileByteSource.open(path).then(async (src) => {
+    try {
+      return await defaultRegistry.detect(src, explicit);
+    } finally {
+      await src.close();
+    }
+  });
+}
+
+export interface OpenSystemOptions extends OpenTrajectoryOptions, BuildTopologyOptions {
+  /** Topology file; default: the trajectory itself when its format carries a topology. */
+  top?: string;
+  topFormat?: string;
+}
+
+export interface OpenedSystem {
+  topology: Topology;
+  trajectory: FrameSource;
+  /** Where the topology came from, or 'none' (anonymous atoms). */
+  topologySource: string;
+}
+
+/**
+ * Open a trajectory with its topology and check they describe the same atoms.
+ * @throws FormatError code MISMATCH naming both files when the atom counts differ.
+ */
+export async function openSystem(traj: string, options: OpenSystemOptions = {}): Promise<OpenedSystem> {
+  let topology: Topology | null = null;
+  let topologySource = 'none';
+  if (options.top) {
+    topology = await loadTopology(options.top, { format: options.topFormat, rename: options.rename, charges: options.charges });
+    topologySource = options.top;
+  }
+  const trajectory = await openTrajectory(traj, { ...options, atomCount: options.atomCount ?? topology?.atomCount });
+  try {
+    if (!topology) {
+      const fmt = await formatOf(traj, options.format);
+      if (fmt.readTopology) {
+        topology = await loadTopology(traj, { format: fmt.name, rename: options.rename, charges: options.charges });
+        topologySource = traj;
+      } else {
+        topology = anonymousTopology(trajectory.atomCount);
+      }
+    }
+    if (topology.atomCount !== trajectory.atomCount) {
+      throw new FormatError(
+        'MISMATCH',
+        `topology ${topologySource} has ${topology.atomCount} atoms but the trajectory has ${trajectory.atomCount}`,
+        { file: trajectory.name, format: trajectory.format.toUpperCase(), frame: 0 },
+      );
+    }
+    return { topology, trajectory, topologySource };
+  } catch (e) {
+    await trajectory.close();
+    throw e;
+  }
+}

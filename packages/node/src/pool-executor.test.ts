@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { AbortError, SolvscopeError } from '@solvscope/core';
+import { FORMATS, MG_TFSI_DME, TRICLINIC } from '@solvscope/fixtures';
+import { runAnalyses } from './run-analyses.js';
+
+const requests = [{ id: 'summary', spec: {} }];
+
+describe('worker pool executor', () => {
+  it('gives results identical to the in-process executor for 1, 2 and 3 workers and two chunk sizes', async () => {
+    for (const chunkFrames of [7, 50]) {
+      const serial = await runAnalyses({ traj: MG_TFSI_DME.xtc, top: MG_TFSI_DME.gro, requests, workers: 0, chunkFrames });
+      expect(serial.frames).toBe(301);
+      expect(serial.failures).toEqual([]);
+      for (const workers of [1, 2, 3]) {
+        const pooled = await runAnalyses({ traj: MG_TFSI_DME.xtc, top: MG_TFSI_DME.gro, requests, workers, chunkFrames });
+        expect(pooled.workers).toBe(workers);
+        expect(pooled.results).toEqual(serial.results);
+        expect(Object.is((pooled.results[0] as { checksum: number }).checksum, (serial.results[0] as { checksum: number }).checksum)).toBe(true);
+      }
+    }
+  });
+
+  it('plans chunks from the trajectory only, so results do not depend on the worker count', async () => {
+    const a = await runAnalyses({ traj: TRICLINIC.xtc, requests, workers: 2, start: 5, stop: 40, step: 3 });
+    const b = await runAnalyses({ traj: TRICLINIC.xtc, requests, workers: 0, start: 5, stop: 40, step: 3 });
+    expect(a.results).toEqual(b.results);
+    expect((a.results[0] as { frames: number }).frames).toBe(12);
+    expect((a.results[0] as { firstFrame: number }).firstFrame).toBe(5);
+    expect((a.results[0] as { lastFrame: number }).lastFrame).toBe(38);
+  });
+
+  it('stops promptly when aborted and leaves nothing running', async () => {
+    const ac = new AbortController();
+    const t0 = Date.now();
+    const p = runAnalyses({ traj: MG_TFSI_DME.xtc, top: MG_TFSI_DME.gro, requests, workers: 2, chunkFrames: 1, signal: ac.signal, onProgress: (pr) => pr.framesDone >= 1 && ac.abort() });
+    await expect(p).rejects.toBeInstanceOf(AbortError);
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+
+  it('keeps finished chunks and names file and frames when a worker throws or dies', async () => {
+    for (const how of ['throw', 'exit'] as const) {
+      const r = await runAnalyses({ traj: FORMATS.xtc, requests, workers: 2, chunkFrames: 2, failChunk: { index: 1, how } });
+      expect(r.failures.map((f) => f.chunk.index)).toEqual([1]);
+      expect(r.errors[0]).toBeInstanceOf(SolvscopeError);
+      expect(r.errors[0].message).toContain('formats.xtc');
+      expect(r.errors[0].message).toContain('frames 2..3');
+      expect(r.frames).toBe(8);
+      expect(r.covered).toEqual([
+        [0, 2],
+        [4, 10],
+      ]);
+    }
+  });
+});

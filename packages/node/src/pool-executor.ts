@@ -1,0 +1,124 @@
+import { availableParallelism } from 'node:os';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
+import { Piscina } from 'piscina';
+import {
+  AbortError,
+  OptionError,
+  ProgressTracker,
+  SolvscopeError,
+  chunkLength,
+  type Chunk,
+  type ChunkOutcome,
+  type Executor,
+  type RunOptions,
+} from '@solvscope/core';
+import type { NodeJob } from './job.js';
+import type { WorkerTask } from './worker.js';
+
+/** The compiled worker entry: beside this file in dist/, or dist/ when running from src/. */
+function workerFile(): string {
+  for (const rel of ['./worker.js', '../dist/worker.js']) {
+    const p = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(p)) return p;
+  }
+  throw new SolvscopeError('INTERNAL', 'the worker entry dist/worker.js is missing: run the build (npm run setup) first');
+}
+
+export function workerExecArgv(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--conditions' || a === '-C') {
+      i++;
+      continue;
+    }
+    if (a.startsWith('--conditions=') || a.startsWith('-C=')) continue;
+    out.push(a);
+  }
+  return out;
+}
+
+/** Default worker count: the cores Node may use. */
+export function defaultWorkerCount(): number {
+  return Math.max(1, availableParallelism());
+}
+
+export interface PoolExecutorOptions {
+  /** Worker threads (default: available cores). */
+  workers?: number;
+  /** Test hook, forwarded to the worker. */
+  failChunk?: WorkerTask['failChunk'];
+}
+
+/**
+ * Runs chunks of a job on a piscina pool. Each worker opens the files itself and returns the
+ * merged state of its chunk as transferable buffers; outcomes come back in chunk order, so the
+ * merge is the same as in process, whatever the number of workers. A chunk whose worker throws
+ * or dies becomes a failed outcome naming the file and frame range; the others are kept.
+ * Aborting terminates the workers promptly.
+ */
+export class PoolExecutor implements Executor {
+  private readonly pool: Piscina;
+  private readonly jobId = randomUUID();
+  readonly workers: number;
+
+  constructor(
+    private readonly job: NodeJob,
+    private readonly options: PoolExecutorOptions = {},
+  ) {
+    const n = options.workers ?? defaultWorkerCount();
+    if (!Number.isInteger(n) || n < 1) throw new OptionError('OPTION', `--workers must be a positive integer (got ${n})`, { option: '--workers' });
+    this.workers = n;
+    this.pool = new Piscina({
+      filename: workerFile(),
+      minThreads: n,
+      maxThreads: n,
+      idleTimeout: 60_000,
+      concurrentTasksPerWorker: 1,
+      // Workers always run the compiled dist/ code: drop export-condition flags (e.g. the
+      // 'source' condition a test runner adds) that would point them at TypeScript sources.
+      execArgv: workerExecArgv(process.execArgv),
+    });
+  }
+
+  async run(plan: Chunk[], options: RunOptions = {}): Promise<ChunkOutcome[]> {
+    const total = plan.reduce((s, c) => s + chunkLength(c), 0);
+    const progress = new ProgressTracker(total, plan.length, options.onProgress);
+    const signal = options.signal;
+    if (signal?.aborted) throw new AbortError('ABORTED', 'the operation was aborted', { file: this.job.traj });
+    const inner = new AbortController();
+    setMaxListeners(0, inner.signal); // one listener per queued task
+    const onAbort = () => inner.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const tasks = plan.map(async (chunk): Promise<ChunkOutcome> => {
+        const task: WorkerTask = { jobId: this.jobId, job: this.job, chunk, failChunk: this.options.failChunk };
+        try {
+          const out = (await this.pool.run(task, { signal: inner.signal })) as ChunkOutcome;
+          progress.frame(out.frames);
+          progress.chunk();
+          return out;
+        } catch (e) {
+          if (inner.signal.aborted) throw new AbortError('ABORTED', 'the operation was aborted', { file: this.job.traj });
+          const msg = e instanceof Error ? e.message : String(e);
+          const err = new SolvscopeError('INTERNAL', `worker died while reading frames ${chunk.start}..${chunk.stop - 1}: ${msg}`, { file: this.job.traj, frame: chunk.start });
+          return { chunk, frames: 0, error: err.toJSON() };
+        }
+      });
+      const settled = await Promise.allSettled(tasks);
+      const aborted = settled.find((s) => s.status === 'rejected');
+      if (aborted) throw (aborted as PromiseRejectedResult).reason;
+      return settled.map((s) => (s as PromiseFulfilledResult<ChunkOutcome>).value).sort((a, b) => a.chunk.index - b.chunk.index);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}
+
