@@ -25,7 +25,7 @@ export function parse<const T extends NonNullable<Options>>(argv: string[], opti
   } catch (e) {
     const msg = (e as Error).message.replace(/\. To specify a positional argument.*$/s, '');
     const m = /'(--?[\w-]+)'/.exec(msg);
-    throw new OptionError('OPTION', `${command}: ${msg}; see 'solvscope ${command} --help'`, { option: m?.[1] });
+    throw new OptionError('OPTION', `${msg}; see 'solvscope ${command} --help'`, { option: m?.[1] });
   }
 }
 

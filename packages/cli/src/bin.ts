@@ -15,6 +15,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 const code = await main(process.argv.slice(2), {
   stdout: (s) => process.stdout.write(s.endsWith('\n') ? s : s + '\n'),
   stderr: (s) => process.stderr.write(s.endsWith('\n') ? s : s + '\n'),
+  stderrRaw: (s) => process.stderr.write(s),
   isTTY: !!process.stderr.isTTY,
   signal: ac.signal,
 });

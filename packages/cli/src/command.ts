@@ -4,6 +4,8 @@ import { OptionError, parseRenameList, type SolvscopeError } from '@solvscope/co
 export interface IO {
   out(text: string): void;
   err(text: string): void;
+  /** Raw stderr write without newline (progress bars). */
+  errRaw(text: string): void;
   warn: (w: SolvscopeError) => void;
   /** stderr is a TTY (progress bars only then). */
   isTTY: boolean;
@@ -22,17 +24,17 @@ export interface Command {
   run(argv: string[], io: IO): Promise<number>;
 }
 
-export function makeIO(base: Pick<IO, 'out' | 'err' | 'isTTY' | 'signal'>): IO {
+export function makeIO(base: Pick<IO, 'out' | 'err' | 'errRaw' | 'isTTY' | 'signal'>): IO {
   return {
     ...base,
     warn: (w) => base.err(`warning: ${w.message}`),
     requirePositional(pos, i, name, command) {
       const v = pos[i];
-      if (v === undefined) throw new OptionError('OPTION', `${command}: missing ${name}; usage: see 'solvscope ${command} --help'`, { option: name });
+      if (v === undefined) throw new OptionError('OPTION', `missing ${name}; see 'solvscope ${command} --help'`, { option: name });
       return v;
     },
     noMorePositionals(pos, n, command) {
-      if (pos.length > n) throw new OptionError('OPTION', `${command}: unexpected argument '${pos[n]}'; see 'solvscope ${command} --help'`, { option: pos[n] });
+      if (pos.length > n) throw new OptionError('OPTION', `unexpected argument '${pos[n]}'; see 'solvscope ${command} --help'`, { option: pos[n] });
     },
     rename: (text) => (text === undefined ? undefined : parseRenameList(text)),
   };

@@ -1,13 +1,15 @@
-import { AbortError, OptionError, SolvscopeError } from '@solvscope/core';
+import { AbortError, OptionError, SOLVSCOPE_VERSION, SolvscopeError } from '@solvscope/core';
 import { defaultRegistry } from '@solvscope/formats';
 import { EXIT } from './args.js';
 import { makeIO, type Command, type IO } from './command.js';
 import { convertCommand } from './commands/convert.js';
 import { infoCommand } from './commands/info.js';
+import { analyzeCommand } from './commands/analyze.js';
+import { rdfCommand } from './commands/rdf.js';
 
-export const VERSION = '0.1.0';
+export const VERSION = SOLVSCOPE_VERSION;
 
-export const COMMANDS: Command[] = [infoCommand, convertCommand];
+export const COMMANDS: Command[] = [infoCommand, convertCommand, rdfCommand, analyzeCommand];
 
 function mainHelp(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -37,6 +39,8 @@ function commandHelp(c: Command): string {
 export interface MainIO {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
+  /** Raw stderr (no newline added); defaults to stderr. */
+  stderrRaw?: (s: string) => void;
   isTTY: boolean;
   signal: AbortSignal;
 }
@@ -45,7 +49,7 @@ export interface MainIO {
 export async function main(argv: string[], sys: MainIO): Promise<number> {
   const debug = argv.includes('--debug');
   const args = argv.filter((a) => a !== '--debug');
-  const io: IO = makeIO({ out: sys.stdout, err: sys.stderr, isTTY: sys.isTTY, signal: sys.signal });
+  const io: IO = makeIO({ out: sys.stdout, err: sys.stderr, errRaw: sys.stderrRaw ?? sys.stderr, isTTY: sys.isTTY, signal: sys.signal });
   if (args.length === 0 || args[0] === '--help' || args[0] === '-h' || args[0] === 'help') {
     const target = args[0] === 'help' && args[1] ? COMMANDS.find((c) => c.name === args[1]) : undefined;
     sys.stdout(target ? commandHelp(target) : mainHelp());

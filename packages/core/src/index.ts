@@ -14,3 +14,7 @@ export * from './analysis/stats.js';
 export * from './analysis/registry.js';
 export { summaryAnalysis, type SummaryResult } from './analysis/summary/summary.js';
 export * from './analysis/solvation/index.js';
+export * from './geometry/index.js';
+export * from './analysis/rdf/index.js';
+export * from './analysis/analyze/index.js';
+export * from './version.js';

@@ -15,3 +15,4 @@ export {
 export { prepareNodeJob, planNodeJob, type NodeJob } from './job.js';
 export { PoolExecutor, defaultWorkerCount, type PoolExecutorOptions } from './pool-executor.js';
 export { runAnalyses, type RunAnalysesOptions, type RunAnalysesResult } from './run-analyses.js';
+export { analyze, sha256File, type AnalyzeRunOptions, type AnalyzeRunResult } from './analyze.js';

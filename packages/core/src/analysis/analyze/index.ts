@@ -1,0 +1,15 @@
+export {
+  AUTO_CUTOFF_SAMPLE_FRAMES,
+  planAnalyze,
+  rdfRequests,
+  resolveCutoffs,
+  solvationRequest,
+  topologyOptionsFromConfig,
+  type AnalyzeConfig,
+  type AnalyzeOptions,
+  type AnalyzePlan,
+  type PartnerPlan,
+  type ResolvedCutoff,
+  type SpeciesConfig,
+} from './plan.js';
+export { assembleReport, type AnalyzeReport, type ReportRdf } from './report.js';

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { orthorhombicBox, type Box } from '../../box.js';
+import { minimumImageDistance2, periodicCell } from '../../geometry/minimum-image.js';
+import { MdaDistance, mdaBoxVectors, mdaDimensions } from './mda-distance.js';
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A box as an XTC reader gives it: float32 nm vectors × 10 in double. */
+const fromNm = (nm: number[]): Box => new Float64Array(nm.map((v) => Math.fround(v) * 10));
+
+describe('MdaDistance', () => {
+  for (const [label, box] of [
+    ['orthorhombic', fromNm([3.14661, 0, 0, 0, 3.14661, 0, 0, 0, 3.14661])],
+    ['dodecahedron', fromNm([3.14939, 0, 0, 0, 3.14939, 0, 1.57469, 1.57469, 2.22695])],
+  ] as const) {
+    it(`stays within its stated tolerance of the exact minimum-image distance (${label})`, () => {
+      const r = rng(label.length);
+      const n = 2000;
+      const pos = new Float32Array(3 * n);
+      // coordinates up to three boxes away from the cell
+      for (let i = 0; i < 3 * n; i++) pos[i] = (r() * 7 - 3) * 31.5;
+      let m = 0;
+      for (const v of pos) m = Math.max(m, Math.abs(v));
+      const mda = new MdaDistance();
+      mda.setFrame(pos, box, m);
+      expect(mda.tolerance).toBeGreaterThan(0);
+      expect(mda.tolerance).toBeLessThan(2e-3);
+      const cell = periodicCell(box);
+      let worst = 0;
+      for (let k = 0; k < 20000; k++) {
+        const i = Math.floor(r() * n);
+        const j = Math.floor(r() * n);
+        const exact = Math.sqrt(minimumImageDistance2(cell, pos[3 * j] - pos[3 * i], pos[3 * j + 1] - pos[3 * i + 1], pos[3 * j + 2] - pos[3 * i + 2]));
+        if (exact > cell.packingRadius) continue;
+        worst = Math.max(worst, Math.abs(mda.distance(i, j) - exact));
+      }
+      expect(worst).toBeLessThan(mda.tolerance / 4);
+      expect(worst).toBeGreaterThan(0); // float32 arithmetic is really being mimicked
+    });
+  }
+
+  it('rebuilds the box vectors of an orthorhombic and a dodecahedral cell from float32 lengths and angles', () => {
+    const ortho = fromNm([3.4010501, 0, 0, 0, 3.4010501, 0, 0, 0, 3.4010501]);
+    expect(Array.from(mdaBoxVectors(ortho))).toEqual(Array.from(new Float32Array(ortho)));
+    const dims = mdaDimensions(fromNm([3.1432102, 0, 0, 0, 3.1432102, 0, 1.5716051, 1.5716051, 2.2225835]));
+    // MDAnalysis 2.4.2 reports these for frame 0 of the TRICLINIC fixture (coords-ref.json)
+    expect(Array.from(dims)).toEqual([31.43210220336914, 31.43210220336914, 31.432090759277344, 59.9999885559082, 59.9999885559082, 90.0]);
+    const v = mdaBoxVectors(fromNm([3.1432102, 0, 0, 0, 3.1432102, 0, 1.5716051, 1.5716051, 2.2225835]));
+    expect(v[1]).toBe(0);
+    expect(v[3]).toBe(0);
+    expect(v[6]).toBeCloseTo(15.716051, 4);
+    expect(v[8]).toBeCloseTo(22.225835, 4);
+  });
+
+  it('does nothing for boxes not in the reduced orientation', () => {
+    const mda = new MdaDistance();
+    mda.setFrame(new Float32Array(6), new Float64Array([10, 1, 0, 0, 10, 0, 0, 0, 10]), 10);
+    expect(mda.enabled).toBe(false);
+    expect(mda.tolerance).toBe(0);
+    mda.setFrame(new Float32Array(6), orthorhombicBox(10, 10, 10), 10);
+    expect(mda.enabled).toBe(true);
+  });
+});
