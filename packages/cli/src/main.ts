@@ -6,10 +6,11 @@ import { convertCommand } from './commands/convert.js';
 import { infoCommand } from './commands/info.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { rdfCommand } from './commands/rdf.js';
+import { batchCommand } from './commands/batch.js';
 
 export const VERSION = SOLVSCOPE_VERSION;
 
-export const COMMANDS: Command[] = [infoCommand, convertCommand, rdfCommand, analyzeCommand];
+export const COMMANDS: Command[] = [infoCommand, convertCommand, rdfCommand, analyzeCommand, batchCommand];
 
 function mainHelp(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));

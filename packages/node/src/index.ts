@@ -16,3 +16,23 @@ export { prepareNodeJob, planNodeJob, type NodeJob } from './job.js';
 export { PoolExecutor, defaultWorkerCount, type PoolExecutorOptions } from './pool-executor.js';
 export { runAnalyses, type RunAnalysesOptions, type RunAnalysesResult } from './run-analyses.js';
 export { analyze, sha256File, type AnalyzeRunOptions, type AnalyzeRunResult } from './analyze.js';
+export {
+  validateManifest,
+  resolveManifest,
+  shardEntries,
+  parseShard,
+  runBatch,
+  tidyRows,
+  tidyCsv,
+  collectResults,
+  cachedFileHash,
+  entryKey,
+  type Manifest,
+  type ManifestEntry,
+  type BatchSettings,
+  type ResolvedEntry,
+  type EntryOutcome,
+  type RunBatchOptions,
+  type TidyRow,
+} from './batch.js';
+export { expandGlob } from './glob.js';

@@ -1,5 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { OptionError, type AnalyzeReport } from '@solvscope/core';
 import { analyze } from '@solvscope/node';
 import { EXIT, frameSlice, numberOption, parse } from '../args.js';
@@ -7,8 +5,7 @@ import type { Command } from '../command.js';
 import { readConfig } from '../config.js';
 import { fmt, table, toJSON } from '../output.js';
 import { progressBar } from '../progress.js';
-import { reportTables } from '../tables.js';
-import { writeHtmlReport } from '../html.js';
+import { writeReportFiles } from '../html.js';
 
 function pct(x: number, e: number): string {
   return `${(100 * x).toFixed(1)}%${Number.isFinite(e) ? ` ± ${(100 * e).toFixed(1)}` : ''}`;
@@ -134,10 +131,7 @@ Examples:
     });
     bar.done();
     const rep = result.report;
-    await mkdir(out, { recursive: true });
-    await writeFile(join(out, 'report.json'), toJSON(rep));
-    for (const [name, text] of Object.entries(reportTables(rep))) await writeFile(join(out, name), text);
-    await writeHtmlReport(rep, out);
+    await writeReportFiles(rep, out);
     if (values.json) io.out(toJSON(rep));
     else io.out(summarize(rep, out));
     if (result.partial) {
