@@ -7,10 +7,11 @@ import { infoCommand } from './commands/info.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { rdfCommand } from './commands/rdf.js';
 import { batchCommand } from './commands/batch.js';
+import { serveCommand } from './commands/serve.js';
 
 export const VERSION = SOLVSCOPE_VERSION;
 
-export const COMMANDS: Command[] = [infoCommand, convertCommand, rdfCommand, analyzeCommand, batchCommand];
+export const COMMANDS: Command[] = [infoCommand, convertCommand, rdfCommand, analyzeCommand, batchCommand, serveCommand];
 
 function mainHelp(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));

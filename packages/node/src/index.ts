@@ -36,3 +36,4 @@ export {
   type TidyRow,
 } from './batch.js';
 export { expandGlob } from './glob.js';
+export { startServer, safeRelativePath, isLoopback, type ServeOptions, type RunningServer } from './serve.js';
