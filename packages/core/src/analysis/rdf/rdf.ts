@@ -356,6 +356,10 @@ function accumulate(ctx: RdfContext, state: RdfState, frame: Frame): void {
   const rMinLow = rMin - tol;
   // numpy.histogram: index = ⌊(d − rMin)·bins/(rMax − rMin)⌋, then corrected against the edges
   const scale = bins / (rMax - rMin);
+  // tolerance in bin widths, plus a margin for the difference between rMin + b/scale and the
+  // linspace edges (a few ulps)
+  const tLo = tol * scale + 1e-9;
+  const tHi = 1 - tLo;
   const self = ctx.overlap;
   const group = ctx.group;
   const refBlock = ctx.refBlock;
@@ -373,9 +377,12 @@ function accumulate(ctx: RdfContext, state: RdfState, frame: Frame): void {
       if (group && group[j] === gi) continue;
       if (selBlock && selBlock[j] === bi) continue;
       const d = Math.sqrt(hitD2[k]);
-      let b = Math.floor((d - rMin) * scale);
-      // Fast path: clearly inside one bin, whatever the float32 rounding of other codes.
-      if (b >= 0 && b <= last && d - edges[b] > tol && edges[b + 1] - d > tol) {
+      const x = (d - rMin) * scale;
+      let b = Math.floor(x);
+      const t = x - b;
+      // Fast path: clearly inside one bin (t = position within the bin, in bin widths),
+      // whatever the float32 rounding of other codes.
+      if (t > tLo && t < tHi && b >= 0 && b <= last) {
         counts[b]++;
         continue;
       }
