@@ -65,9 +65,10 @@ describe('solvscope batch', () => {
     expect(first.stdout).toContain('4 entries: 3 analysed, 0 unchanged, 1 failed');
     expect(first.stderr).toMatch(/failed: ion-broken_replica-1 .*prod\.xtc.*XTC/);
     const csv = await readFile(join(dir, 'out', 'results.csv'), 'utf8');
-    expect(csv.split('\n')[0]).toBe('entry,ion,replica,quantity,species,value,stderr,unit');
-    expect(csv).toMatch(/ion-mg_replica-1,mg,1,cn_atoms,SOL,6,/);
-    expect(csv).toMatch(/ion-dme_replica-1,dme,1,speciation,\[Mg\(DME\)3\]2\+,0\.16666/);
+    expect(csv.split('\n')[0]).toBe('entry,ion,replica,quantity,species,key,value,stderr,unit');
+    expect(csv).toMatch(/ion-mg_replica-1,mg,1,coordination\.atoms,SOL,mean,6,0,atoms/);
+    expect(csv).toMatch(/ion-dme_replica-1,dme,1,speciation,[^,]*,"?\[Mg\(DME\)3\]2\+"?,0\.16666/);
+    expect(await readFile(join(dir, 'out', 'batch.html'), 'utf8')).toContain('ion-dme_replica-1/report.html');
 
     const again = await run(['batch', 'screen.yaml', '--out', 'out', '--workers', '1'], dir);
     expect(again.stdout).toContain('4 entries: 0 analysed, 3 unchanged, 1 failed');

@@ -250,54 +250,6 @@ export async function runBatch(entries: readonly ResolvedEntry[], options: RunBa
   return outcomes;
 }
 
-/** One row of the tidy table: entry × quantity. */
-export interface TidyRow {
-  entry: string;
-  labels: Record<string, string | number | boolean>;
-  quantity: string;
-  species: string;
-  value: number | null;
-  stderr: number | null;
-  unit: string;
-}
-
-const num = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? null : x);
-
-/** Flatten a report into tidy rows (CN, denticity, speciation, pairing, residence, cutoffs). */
-export function tidyRows(id: string, labels: TidyRow['labels'], rep: AnalyzeReport): TidyRow[] {
-  const rows: TidyRow[] = [];
-  const add = (quantity: string, species: string, value: number | null | undefined, stderr: number | null | undefined, unit: string) =>
-    rows.push({ entry: id, labels, quantity, species, value: num(value), stderr: num(stderr), unit });
-  for (const c of rep.settings.cutoffs) add('cutoff', c.species, c.cutoff_A, null, 'A');
-  for (const c of rep.coordination) {
-    add('cn_atoms', c.species, c.atoms.mean, c.atoms.stderr, 'count');
-    add('cn_molecules', c.species, c.molecules.mean, c.molecules.stderr, 'count');
-    for (const [k, v] of Object.entries(c.denticity)) add(`denticity_k${k}`, c.species, v, null, 'fraction');
-  }
-  for (const s of rep.speciation) add('speciation', s.label, s.fraction, s.stderr, 'fraction');
-  for (const [k, v] of Object.entries(rep.pairing.cation)) add(`cation_${k}`, rep.ions.species.join('+'), v.fraction, v.stderr, 'fraction');
-  for (const [k, v] of Object.entries(rep.pairing.anion)) add(`anion_${k}`, rep.pairing.anions.join('+'), v.fraction, v.stderr, 'fraction');
-  for (const r of rep.residence) {
-    add('residence_continuous', r.species, r.continuous_ps, null, r.lowerBound ? 'ps (lower bound)' : 'ps');
-    add('residence_intermittent', r.species, r.intermittent_ps, null, r.lowerBound ? 'ps (lower bound)' : 'ps');
-  }
-  return rows;
-}
-
-/** The combined CSV: entry, one column per label key, quantity, species, value, stderr, unit. */
-export function tidyCsv(rows: TidyRow[]): string {
-  const labelKeys = [...new Set(rows.flatMap((r) => Object.keys(r.labels)))].sort();
-  const cell = (v: unknown) => {
-    if (v === null || v === undefined) return '';
-    const s = String(v);
-    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const header = ['entry', ...labelKeys, 'quantity', 'species', 'value', 'stderr', 'unit'];
-  const lines = [header.join(',')];
-  for (const r of rows) lines.push([r.entry, ...labelKeys.map((k) => r.labels[k]), r.quantity, r.species, r.value, r.stderr, r.unit].map(cell).join(','));
-  return lines.join('\n') + '\n';
-}
-
 /** Read every entry's results from the output folder (for --merge after sharded runs). */
 export async function collectResults(entries: readonly ResolvedEntry[], outDir: string): Promise<{ found: { entry: ResolvedEntry; report: AnalyzeReport }[]; missing: ResolvedEntry[] }> {
   const found: { entry: ResolvedEntry; report: AnalyzeReport }[] = [];

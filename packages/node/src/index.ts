@@ -22,8 +22,6 @@ export {
   shardEntries,
   parseShard,
   runBatch,
-  tidyRows,
-  tidyCsv,
   collectResults,
   cachedFileHash,
   entryKey,
@@ -33,7 +31,6 @@ export {
   type ResolvedEntry,
   type EntryOutcome,
   type RunBatchOptions,
-  type TidyRow,
 } from './batch.js';
 export { expandGlob } from './glob.js';
 export { startServer, safeRelativePath, isLoopback, type ServeOptions, type RunningServer } from './serve.js';

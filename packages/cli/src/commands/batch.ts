@@ -2,7 +2,9 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { OptionError, SourceError } from '@solvscope/core';
-import { collectResults, parseShard, resolveManifest, runBatch, tidyCsv, tidyRows, validateManifest, type Manifest } from '@solvscope/node';
+import { collectResults, parseShard, resolveManifest, runBatch, validateManifest, type EntryOutcome, type Manifest, type ResolvedEntry } from '@solvscope/node';
+import { fromAnalyzeReport, labelledTidyRows, tidyCsv, type BatchEntry } from '@solvscope/report';
+import type { AnalyzeReport } from '@solvscope/core';
 import { EXIT, numberOption, parse } from '../args.js';
 import type { Command } from '../command.js';
 import { writeReportFiles, writeBatchHtml } from '../html.js';
@@ -22,6 +24,15 @@ async function readManifest(path: string): Promise<Manifest> {
     throw new OptionError('OPTION', `${path}: not valid ${/\.json$/i.test(path) ? 'JSON' : 'YAML'}: ${(e as Error).message}`, { option: 'MANIFEST' });
   }
   return validateManifest(data);
+}
+
+function batchEntry(e: ResolvedEntry, status: BatchEntry['status'], report?: AnalyzeReport, error?: string): BatchEntry {
+  return { name: e.id, labels: e.labels, status, error, reportHref: report ? `${e.id}/report.html` : undefined, frames: report?.frames };
+}
+
+function outcomeEntry(o: EntryOutcome): BatchEntry {
+  const status = o.status === 'done' ? 'ok' : o.status === 'skipped' ? 'cached' : o.partial ? 'partial' : 'failed';
+  return batchEntry(o.entry, status, o.status === 'failed' ? undefined : o.report, o.error?.message);
 }
 
 export const batchCommand: Command = {
@@ -80,9 +91,9 @@ Options:
     if (values.merge) {
       if (values.shard) throw new OptionError('OPTION', '--merge combines all shards; do not give --shard with it', { option: '--merge' });
       const { found, missing } = await collectResults(entries, out);
-      const rows = found.flatMap((f) => tidyRows(f.entry.id, f.entry.labels, f.report));
+      const rows = found.flatMap((f) => labelledTidyRows(f.entry.id, f.entry.labels, fromAnalyzeReport(f.report)));
       await writeFile(join(out, 'results.csv'), tidyCsv(rows));
-      await writeBatchHtml(found, rows, out);
+      await writeBatchHtml([...found.map((f) => batchEntry(f.entry, 'ok', f.report)), ...missing.map((m) => batchEntry(m, 'failed', undefined, 'no complete result'))], rows, out);
       io.out(`merged ${found.length} of ${entries.length} entries into ${join(out, 'results.csv')}`);
       for (const m of missing) io.err(`missing: ${m.id} (${m.traj}) has no complete result in ${join(out, m.id)}`);
       return missing.length ? EXIT.PARTIAL : EXIT.OK;
@@ -103,10 +114,11 @@ Options:
         io.err(`[${k + 1}/${total}] ${o.entry.id}: ${what}`);
       },
     });
-    const rows = outcomes.filter((o) => o.report && o.status !== 'failed').flatMap((o) => tidyRows(o.entry.id, o.entry.labels, o.report!));
+    const good = outcomes.filter((o) => o.report && o.status !== 'failed');
+    const rows = good.flatMap((o) => labelledTidyRows(o.entry.id, o.entry.labels, fromAnalyzeReport(o.report!)));
     const table = shard ? `results.shard-${shard.index}-of-${shard.count}.csv` : 'results.csv';
     await writeFile(join(out, table), tidyCsv(rows));
-    if (!shard) await writeBatchHtml(outcomes.filter((o) => o.report && o.status !== 'failed').map((o) => ({ entry: o.entry, report: o.report! })), rows, out);
+    if (!shard) await writeBatchHtml(outcomes.map(outcomeEntry), rows, out);
     const failed = outcomes.filter((o) => o.status === 'failed');
     if (values.json) io.out(JSON.stringify(outcomes.map((o) => ({ id: o.entry.id, traj: o.entry.traj, labels: o.entry.labels, status: o.status, error: o.error?.message ?? null })), null, 2));
     else io.out(`${outcomes.length} entries: ${outcomes.filter((o) => o.status === 'done').length} analysed, ${outcomes.filter((o) => o.status === 'skipped').length} unchanged, ${failed.length} failed; table ${join(out, table)}`);

@@ -5,7 +5,7 @@ import { EXIT, enumOption, frameSlice, numberOption, parse } from '../args.js';
 import type { Command } from '../command.js';
 import { fmt, toJSON } from '../output.js';
 import { progressBar } from '../progress.js';
-import { csv } from '../tables.js';
+import { toCsv } from '@solvscope/report';
 
 export const rdfCommand: Command = {
   name: 'rdf',
@@ -85,9 +85,8 @@ Examples:
     bar.done();
     const r = run.results[0] as RdfResult;
     if (values.out) {
-      const rows: unknown[][] = [];
-      for (let k = 0; k < r.bins; k++) rows.push([r.r[k], r.g[k], r.gStderr[k], r.n[k]]);
-      await writeFile(values.out, csv(['r_A', 'g', 'g_stderr', 'n'], rows));
+      const rows = Array.from({ length: r.bins }, (_, k) => ({ r_A: r.r[k], g: r.g[k], g_stderr: r.gStderr[k], n: r.n[k] }));
+      await writeFile(values.out, toCsv(rows, ['r_A', 'g', 'g_stderr', 'n']));
     }
     if (values.json) {
       io.out(toJSON({ ...r, ref: spec.ref, sel: spec.sel, failures: run.errors.map((e) => e.message) }));
