@@ -133,3 +133,21 @@ describe('solvscope CLI (real binary as a subprocess)', () => {
     expect(u.stderr).toContain("unknown species 'PF6'");
   });
 });
+
+describe('solvscope analyze with automatic cutoffs', () => {
+  it('treats an outer-sphere anion as solvent-separated: MgCl2/water is all SSIP [Mg(H2O)6]2+ as in the reference', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'solvscope-auto-'));
+    const r = await run(['analyze', '--top', MGCL2_WATER.gro, '--traj', MGCL2_WATER.xtc, '--ion', 'name MG', '--out', dir, '--no-hash', '--workers', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    const rep = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
+    const ref = JSON.parse(await readFile(MGCL2_WATER.ref, 'utf8'));
+    expect(rep.pairing.cation.SSIP.fraction).toBe(ref.pairing.fractions.SSIP);
+    expect(rep.speciation.map((s: { label: string }) => s.label)).toEqual(['[Mg(H2O)6]2+']);
+    const sol = rep.coordination.find((c: { species: string }) => c.species === 'SOL');
+    expect(sol.atoms.mean).toBe(ref.coordination['MG-OW'].mean);
+    // the cutoff lies in the g = 0 gap between first and second shell
+    const cut = rep.settings.cutoffs.find((c: { species: string }) => c.species === 'SOL').cutoff_A;
+    expect(cut).toBeGreaterThan(2.4);
+    expect(cut).toBeLessThan(3.3);
+  });
+});

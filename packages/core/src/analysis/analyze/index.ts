@@ -3,6 +3,7 @@ export {
   planAnalyze,
   rdfRequests,
   resolveCutoffs,
+  shellEdge,
   solvationRequest,
   topologyOptionsFromConfig,
   type AnalyzeConfig,

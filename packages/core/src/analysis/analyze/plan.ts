@@ -192,26 +192,52 @@ export interface ResolvedCutoff {
   source: 'given' | 'auto';
   /** For auto: the first-shell analysis it came from. */
   firstShell: FirstShell | null;
+  /** Auto cutoff taken from the innermost shell because this partner's first peak is outside it. */
+  outerSphere?: boolean;
 }
 
 /**
- * Fix every cutoff: given ones as they are, 'auto' ones from the first minimum of the g(r) in
- * `rdfs` (same order as {@link rdfRequests}).
+ * The shell edge a g(r) suggests: the upper edge of the first-minimum bin of the smoothed
+ * curve; when g stays flat after that minimum (a gap with g ≈ 0 between first and second
+ * shell, as for Mg²⁺–O), the middle of that flat stretch, so that sampling noise at the gap's
+ * ends cannot move atoms in or out of the shell.
+ */
+export function shellEdge(fs: FirstShell, binWidth: number): number {
+  const plateauEnd = fs.plateauEndR + binWidth / 2;
+  if (fs.plateauEndIndex > fs.minIndex + 1) return Number((0.5 * (fs.minEdgeR + plateauEnd)).toFixed(6));
+  return fs.minEdgeR;
+}
+
+/**
+ * Fix every cutoff: given ones as they are, 'auto' ones from the g(r) in `rdfs` (same order
+ * as {@link rdfRequests}):
+ *  1. each partner's own shell edge ({@link shellEdge});
+ *  2. the ion's first shell ends at the smallest of those edges, r₁. A partner whose first
+ *     g(r) peak lies beyond r₁ never touches the ion: its first peak is a solvent-separated
+ *     (outer-sphere) peak — Cl⁻ around [Mg(H2O)6]²⁺ — so its cutoff is r₁, not its own minimum.
+ *     Otherwise solvent-separated pairs would be counted as contact pairs.
  * @throws OptionError naming the species when g(r) has no first minimum (e.g. the species
  * never comes close) — give its cutoff in the config.
  */
 export function resolveCutoffs(plan: AnalyzePlan, rdfs: readonly (RdfResult | null)[]): ResolvedCutoff[] {
-  return plan.partners.map((p, k) => {
-    if (p.cutoff !== 'auto') return { key: p.key, cutoff: p.cutoff, source: 'given', firstShell: rdfs[k]?.firstShell ?? null };
+  const edges = plan.partners.map((p, k) => {
     const fs = rdfs[k]?.firstShell ?? null;
-    if (!fs || !Number.isFinite(fs.minEdgeR) || fs.minEdgeR <= 0 || fs.peakG <= 0) {
+    return fs && Number.isFinite(fs.minEdgeR) && fs.minEdgeR > 0 && fs.peakG > 0 ? shellEdge(fs, plan.binWidth) : NaN;
+  });
+  const finite = edges.filter((e) => Number.isFinite(e));
+  const innermost = finite.length ? Math.min(...finite) : NaN;
+  return plan.partners.map((p, k) => {
+    const fs = rdfs[k]?.firstShell ?? null;
+    if (p.cutoff !== 'auto') return { key: p.key, cutoff: p.cutoff, source: 'given', firstShell: fs };
+    if (!fs || !Number.isFinite(edges[k])) {
       throw new OptionError(
         'OPTION',
         `cannot find a first-shell minimum in g(r) between '${plan.ion}' and ${p.species.name} donors (${p.donorSelection}); set its cutoff in the config, e.g. species: { ${p.species.name}: { cutoff: 3.0 } }`,
         { option: '--cutoff' },
       );
     }
-    return { key: p.key, cutoff: fs.minEdgeR, source: 'auto', firstShell: fs };
+    if (fs.rawPeakR > innermost) return { key: p.key, cutoff: innermost, source: 'auto', firstShell: fs, outerSphere: true };
+    return { key: p.key, cutoff: edges[k], source: 'auto', firstShell: fs };
   });
 }
 
