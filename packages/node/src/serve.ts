@@ -177,7 +177,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         if (!real) return send(res, 404, 'not found');
         return serveFile(req, res, real);
       }
-      if (!viewerReal) return send(res, 404, 'viewer not built (run the build), files are under /files/');
+      if (!viewerReal) return send(res, 404, 'viewer not built (run npm run setup in the solvscope checkout); files are under /files/');
       const rel = safeRelativePath(path === '/' ? 'index.html' : path.slice(1));
       if (rel === null) return send(res, 403, 'forbidden path');
       const real = (await insideRoot(viewerReal, rel)) ?? (await insideRoot(viewerReal, 'index.html'));
