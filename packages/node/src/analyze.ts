@@ -3,9 +3,9 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import {
-  AUTO_CUTOFF_SAMPLE_FRAMES,
   SOLVSCOPE_VERSION,
   assembleReport,
+  autoCutoffSampleStep,
   boxInscribedRadius,
   planAnalyze,
   rdfRequests,
@@ -69,8 +69,8 @@ async function fileFacts(path: string, hash: boolean) {
  * cutoffs (automatic or given), coordination, denticity, speciation, ion pairing, clusters and
  * residence times, with block standard errors, as report.json's object.
  *
- * Reads the trajectory once; with 'auto' cutoffs, a preliminary pass over at most 200 evenly
- * spaced frames computes the g(r) the cutoffs come from.
+ *  Reads the trajectory once; with 'auto' cutoffs, a preliminary pass over an evenly
+ * spaced frames (about a tenth, 25–200) computes the g(r) the cutoffs come from.
  * @throws SelectionError / OptionError naming the option, FormatError/SourceError naming the file.
  */
 export async function analyze(options: AnalyzeRunOptions): Promise<AnalyzeRunResult> {
@@ -103,7 +103,7 @@ export async function analyze(options: AnalyzeRunOptions): Promise<AnalyzeRunRes
   let preliminary: (RdfResult | null)[] = plan.partners.map(() => null);
   const warnings: string[] = [];
   if (plan.needsAutoCutoff) {
-    const sampleStep = range.step * Math.max(1, Math.ceil(visited / AUTO_CUTOFF_SAMPLE_FRAMES));
+    const sampleStep = range.step * autoCutoffSampleStep(visited);
     const pre = await runAnalyses({ ...common, start: range.start, stop: range.stop, step: sampleStep, requests: rdfRequests(plan), onProgress: (p) => options.onProgress?.('cutoffs', p) });
     sampleFrames = pre.frames;
     preliminary = pre.results as RdfResult[];

@@ -31,10 +31,11 @@ describe('buildViewerPlan', () => {
     expect(small.rMax).toBeCloseTo(small.bins * 0.02, 12);
   });
 
-  it('samples the same frames for automatic cutoffs as solvscope analyze (at most 200)', () => {
-    expect(cutoffSampleStep(301)).toBe(2);
-    expect(cutoffSampleStep(200)).toBe(1);
-    expect(cutoffSampleStep(10_000)).toBe(50);
+  it('samples the same frames for automatic cutoffs as solvscope analyze (a tenth, 25 to 200)', () => {
+    expect(cutoffSampleStep(301)).toBe(9);
+    expect(cutoffSampleStep(20)).toBe(1);
+    expect(cutoffSampleStep(200)).toBe(8);
+    expect(cutoffSampleStep(100_000)).toBe(500);
   });
 
   it('builds one g(r) request per partner and a solvation request with the chosen cutoffs', () => {

@@ -1,5 +1,5 @@
 import {
-  AUTO_CUTOFF_SAMPLE_FRAMES,
+  autoCutoffSampleStep,
   boxInscribedRadius,
   labelName,
   planAnalyze,
@@ -89,12 +89,12 @@ export function rdfRequests(plan: ViewerPlan): AnalysisRequest[] {
 }
 
 /**
- * Frame step of the preliminary g(r) pass that fixes automatic cutoffs: at most
- * AUTO_CUTOFF_SAMPLE_FRAMES evenly spaced frames, exactly as `solvscope analyze` samples them,
+ * Frame step of the preliminary g(r) pass that fixes automatic cutoffs: core's
+ * autoCutoffSampleStep, exactly as `solvscope analyze` samples them,
  * so both give the same cutoffs and hence the same shells.
  */
 export function cutoffSampleStep(frameCount: number): number {
-  return Math.max(1, Math.ceil(frameCount / AUTO_CUTOFF_SAMPLE_FRAMES));
+  return autoCutoffSampleStep(frameCount);
 }
 
 /**

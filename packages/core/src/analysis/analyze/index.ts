@@ -1,5 +1,7 @@
 export {
   AUTO_CUTOFF_SAMPLE_FRAMES,
+  AUTO_CUTOFF_MIN_SAMPLE_FRAMES,
+  autoCutoffSampleStep,
   planAnalyze,
   rdfRequests,
   resolveCutoffs,

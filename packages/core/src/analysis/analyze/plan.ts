@@ -12,13 +12,25 @@ import type { SolvationSpec } from '../solvation/spec.js';
  * from the ion to the donor atoms of each, the first-shell cutoffs, and run the solvation
  * analysis — the same plan in the CLI, the Node API and the viewer.
  *
- * Cutoffs: a number (Å) is used as given; 'auto' is the upper edge of the first-minimum bin of
- * g(ion–donors) (rdf/first-shell.ts, on the running-mean-smoothed curve). Auto cutoffs need
- * g(r) before shells can be assigned, so the runner makes a short preliminary pass over at most
- * {@link AUTO_CUTOFF_SAMPLE_FRAMES} evenly spaced frames for those g(r) only, then reads the
- * whole trajectory once for everything. With explicit cutoffs there is a single pass.
+ * Cutoffs: a number (Å) is used as given; 'auto' comes from the first minimum of g(ion–donors)
+ * ({@link resolveCutoffs}). Auto cutoffs need g(r) before shells can be assigned, so the runner
+ * first computes those g(r) over an evenly spaced sample of the frames
+ * ({@link autoCutoffSampleStep}: about a tenth of them, at least 25 and at most 200), then
+ * reads the whole trajectory once for everything. With explicit cutoffs there is one pass.
  */
 export const AUTO_CUTOFF_SAMPLE_FRAMES = 200;
+/** Fewest frames the auto-cutoff sample uses (all of them for shorter runs). */
+export const AUTO_CUTOFF_MIN_SAMPLE_FRAMES = 25;
+
+/**
+ * Frame step of the auto-cutoff sample for a run visiting `frames` frames: the sample has
+ * about min(200, max(25, frames/10)) frames, so it costs at most ~10 % of the full pass on
+ * long runs and is never too small to find a minimum.
+ */
+export function autoCutoffSampleStep(frames: number): number {
+  const target = Math.min(AUTO_CUTOFF_SAMPLE_FRAMES, Math.max(AUTO_CUTOFF_MIN_SAMPLE_FRAMES, Math.ceil(frames / 10)));
+  return Math.max(1, Math.floor(frames / target));
+}
 
 /** Per-species settings from the config file (JSON/YAML) — names, donors, cutoffs, charges. */
 export interface SpeciesConfig {
