@@ -12,9 +12,11 @@ export {
   type ResidenceEntry,
   type ResidenceTimesResult,
   type PerIonTimeline,
+  type TimelineSegment,
   type FractionEstimate,
   type CountEstimate,
 } from './solvation.js';
 export { resolveSolvationSpec, type SolvationSpec, type SolvationSpeciesSpec, type SolvationContext, type PartnerSlot } from './spec.js';
 export { speciationLabel, chargeSuffix, labelName, type LabelLigand } from './labels.js';
 export { LagSum, ResidenceAccumulator, residenceTimes, maxForgivenGap, type ResidenceTimes } from './residence.js';
+export { DEFAULT_MAX_LAG } from './residence-window.js';

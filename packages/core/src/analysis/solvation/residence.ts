@@ -19,6 +19,10 @@
  * every run (or pair of runs within maxLag) adds four kinks to a second-difference array
  * instead of looping over τ: the cost is O(runs + run pairs closer than maxLag + maxLag) per
  * species, and the sums are exact integers in float64 (independent of summation order).
+ *
+ * ResidenceAccumulator needs every run of every pair at once (O(frames) membership); the
+ * solvation analysis computes the same sums in O(maxLag) memory, chunk by chunk, in
+ * residence-window.ts, and its tests check it against this class.
  */
 
 /**

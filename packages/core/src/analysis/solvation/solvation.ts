@@ -5,7 +5,22 @@ import { NeighborGrid } from '../../geometry/neighbor-grid.js';
 import type { Analysis, SystemInfo } from '../analysis.js';
 import { blockAverage } from '../stats.js';
 import { speciationLabel } from './labels.js';
-import { maxForgivenGap, ResidenceAccumulator, residenceTimes } from './residence.js';
+import { axisAppend, axisConcat, axisDt, axisJoin, createAxis, SEG, segmentCount, lastSegmentLength, firstSegmentLength, type FrameAxis } from './frame-axis.js';
+import { residenceTimes } from './residence.js';
+import {
+  cloneWindow,
+  concatWindows,
+  createCache,
+  createWindow,
+  decideMaxGap,
+  DEFAULT_MAX_LAG,
+  windowFrame,
+  windowSums,
+  type ResidenceCache,
+  type ResidenceLayout,
+  type ResidenceWindow,
+  type WindowSpan,
+} from './residence-window.js';
 import { resolveSolvationSpec, type SolvationContext, type SolvationSpec } from './spec.js';
 
 // The 'solvation' analysis: see solvationAnalysis below and README.md beside this file.
@@ -125,27 +140,29 @@ export interface ResidenceTimesResult {
 export interface ResidenceEntry {
   species: string;
   /**
-   * Intermittent residence time (ps): τ_1/e of C_I; when C_I never falls below 1/e, the
-   * window length maxLag·Δt (by default the trajectory length) as a lower bound, with
-   * `converged: false`. null when Δt is unknown or no molecule of the species ever binds.
+   * Intermittent residence time (ps): τ_1/e of C_I; when C_I never falls below 1/e within the
+   * window, the window length maxLag·Δt as a lower bound, with `converged: false` ("longer than
+   * the window"; by default the window is min(trajectory, 2000 frames)). null when Δt is unknown
+   * or no molecule of the species ever binds.
    */
   intermittent_ps: number | null;
   /** Continuous residence time (ps): τ_1/e of C_C, same conventions. */
   continuous_ps: number | null;
   /** Both C_I and C_C fell below 1/e within the window. */
   converged: boolean;
-  /** True when a reported time is the window length because C did not decay ("longer than the trajectory"). */
+  /** True when a reported time is the window length because C did not decay ("longer than the window"). */
   lowerBound: boolean;
   /** maxLag·Δt (ps): the longest lag computed. */
   window_ps: number | null;
   intermittent: ResidenceTimesResult;
   continuous: ResidenceTimesResult;
-  /** Distinct ion–molecule pairs ever bound. */
+  /** Distinct ion–molecule pairs ever bound (over the whole run, gaps included). */
   pairs: number;
   /** Binding events (uninterrupted runs of membership). */
   events: number;
   /** ps between visited frames (NaN if unknown). */
   dtPs: number;
+  /** Longest lag computed (visited frames): min(spec maxLagFrames, default min(frames − 1, 2000), longest segment − 1). */
   maxLagFrames: number;
   /** Largest absence (frames) the continuous definition forgives. */
   toleranceFrames: number;
@@ -153,14 +170,34 @@ export interface ResidenceEntry {
   curve: { lagFrames: number[]; lagPs: number[] | null; intermittent: number[]; continuous: number[] };
 }
 
+/** A contiguous run of visited frames (no missing frame inside). */
+export interface TimelineSegment {
+  /** Ordinal of the segment's first frame on the timeline (the runs' frame axis). */
+  first: number;
+  /** Visited frames in the segment. */
+  count: number;
+  /** File frame number of its first frame, and the file frame-number step between its frames (0 for one frame). */
+  frame: number;
+  step: number;
+  /** ps of its first and last frame (NaN when frames carry no time). */
+  startPs: number;
+  endPs: number;
+}
+
 export interface PerIonTimeline {
   /** Label of each code: the speciation labels in result order. */
   labels: string[];
   /** Atom index of each ion. */
   ions: number[];
-  /** File frame number of each visited frame. */
+  /** The visited frames as contiguous segments (O(gaps)); frameIndices and timesPs expand them. */
+  segments: TimelineSegment[];
+  /** File frame number of each visited frame (expanded from `segments` in finalize; exact). */
   frameIndices: number[];
-  /** ps (NaN when frames carry no time). */
+  /**
+   * ps of each visited frame, expanded from `segments`: evenly spaced between each segment's
+   * first and last time (exact at both ends; equals the file's times when they are evenly
+   * spaced). NaN when frames carry no time.
+   */
   timesPs: number[];
   /**
    * Run-length encoded label codes per ion: flat triples [firstFrame, frameCount, labelCode, …],
@@ -182,20 +219,6 @@ export interface SolvationResult {
   residence: ResidenceEntry[];
   perIonTimeline?: PerIonTimeline;
   warnings: string[];
-}
-
-/** Bound molecules per ion per frame, for residence times and the timeline. */
-interface MembershipPart extends Record<string, unknown> {
-  frames: number;
-  /** File frame number per frame. */
-  frameIndex: Float64Array;
-  /** ps per frame. */
-  time: Float64Array;
-  /** Number of bound molecules per (frame, ion), frame-major. */
-  counts: Int32Array;
-  /** Bound molecule indices, sorted per (frame, ion), concatenated. */
-  data: Int32Array;
-  dataLength: number;
 }
 
 /** Mergeable state. Histograms are exact integer counts in float64, grown on demand. */
@@ -220,8 +243,16 @@ export interface SolvationState extends Record<string, unknown> {
   /** Cluster keys cations·(A+1)+anions and their counts (clusters summed over frames). */
   clusterKeys: number[];
   clusterCounts: number[];
-  /** Membership parts in frame order (merge concatenates). */
-  memb: MembershipPart[];
+  /** Visited frames as contiguous segments (O(gaps)). */
+  axis: FrameAxis;
+  /** Residence-time sums and the membership windows at the state's edges (O(ions × shell × maxLag)); null when residence is off. */
+  res: ResidenceWindow | null;
+  /**
+   * Per ion: run-length encoded speciation, flat [firstOrdinal, frameCount, specKeys index, …]
+   * in the first `tlLength[i]` entries (O(label changes)); null when the timeline is off.
+   */
+  tl: Int32Array[] | null;
+  tlLength: number[];
 }
 
 interface StateCache {
@@ -253,6 +284,22 @@ export interface SolvationRuntime extends SolvationContext {
   uf: Int32Array;
   compC: Int32Array;
   compA: Int32Array;
+  /** Partner ordinal of each molecule (−1 for non-partners), and the residence window layout (null when residence is off). */
+  partnerIndex: Int32Array;
+  layout: ResidenceLayout | null;
+  resCaches: WeakMap<ResidenceWindow, ResidenceCache>;
+  /** Bound partner ordinals of the current frame (scratch). */
+  partnerBound: Int32Array;
+}
+
+/**
+ * Longest lag kept (visited frames): the spec's maxLagFrames, else DEFAULT_MAX_LAG, and never
+ * more than the frames the run visits minus one (when known). At least 1.
+ */
+function residenceMaxLag(maxLagFrames: number | null, frameCount: number): number {
+  let m = maxLagFrames ?? DEFAULT_MAX_LAG;
+  if (Number.isFinite(frameCount) && frameCount > 0) m = Math.min(m, frameCount - 1);
+  return Math.max(1, m);
 }
 
 function setup(spec: SolvationSpec, system: SystemInfo): SolvationRuntime {
@@ -261,6 +308,25 @@ function setup(spec: SolvationSpec, system: SystemInfo): SolvationRuntime {
   const S = c.slots.length;
   const nm = system.topology.moleculeCount;
   const nA = c.anionMoleculeCount;
+  const partnerIndex = new Int32Array(nm).fill(-1);
+  const partnerSlot: number[] = [];
+  for (let m = 0; m < nm; m++) {
+    if (c.slotOfMolecule[m] < 0) continue;
+    partnerIndex[m] = partnerSlot.length;
+    partnerSlot.push(c.slotOfMolecule[m]);
+  }
+  const layout: ResidenceLayout | null =
+    c.residence === false
+      ? null
+      : {
+          maxLag: residenceMaxLag(c.residence.maxLagFrames, system.frameCount),
+          slots: S,
+          ions: nI,
+          partnerCount: partnerSlot.length,
+          partnerSlot: Int32Array.from(partnerSlot),
+          tolerancePs: c.residence.tolerancePs,
+          timestepPs: c.timestepPs,
+        };
   return {
     ...c,
     grid: new NeighborGrid(),
@@ -280,6 +346,10 @@ function setup(spec: SolvationSpec, system: SystemInfo): SolvationRuntime {
     uf: new Int32Array(nI + nA),
     compC: new Int32Array(nI + nA),
     compA: new Int32Array(nI + nA),
+    partnerIndex,
+    layout,
+    resCaches: new WeakMap(),
+    partnerBound: new Int32Array(Math.max(16, nI * 8)),
   };
 }
 
@@ -299,7 +369,10 @@ function init(ctx: SolvationRuntime): SolvationState {
     anion: new Float64Array(4),
     clusterKeys: [],
     clusterCounts: [],
-    memb: [],
+    axis: createAxis(),
+    res: ctx.layout ? createWindow(ctx.layout) : null,
+    tl: ctx.timeline ? Array.from({ length: ctx.ionAtoms.length }, () => new Int32Array(6)) : null,
+    tlLength: ctx.timeline ? new Array<number>(ctx.ionAtoms.length).fill(0) : [],
   };
 }
 
@@ -347,13 +420,6 @@ function find(p: Int32Array, x: number): number {
 function grow32(a: Int32Array, need: number): Int32Array {
   if (need <= a.length) return a;
   const g = new Int32Array(Math.max(need, a.length * 2));
-  g.set(a);
-  return g;
-}
-
-function growF64(a: Float64Array, need: number): Float64Array {
-  if (need <= a.length) return a;
-  const g = new Float64Array(Math.max(need, a.length * 2));
   g.set(a);
   return g;
 }
@@ -506,27 +572,38 @@ function accumulate(ctx: SolvationRuntime, st: SolvationState, frame: Frame): vo
   }
   if (nA - nBound > 0) countKey(st.clusterKeys, st.clusterCounts, cache.cluster, 1, nA - nBound);
 
+  // frame axis, residence windows and timeline (all O(maxLag) or O(changes), never O(frames))
+  const F = st.frames;
+  const segsBefore = segmentCount(st.axis);
+  const closedLength = segsBefore ? lastSegmentLength(st.axis) : 0;
+  const dt = axisAppend(st.axis, frame.index, frame.time);
+  const res = st.res;
+  if (res && ctx.layout) {
+    if (dt !== null && res.maxGap < 0) res.maxGap = decideMaxGap(ctx.layout, dt, st.axis.step);
+    const pb = (ctx.partnerBound = grow32(ctx.partnerBound, nb));
+    for (let x = 0; x < nb; x++) pb[x] = ctx.partnerIndex[bound[x]];
+    let rc = ctx.resCaches.get(res);
+    if (!rc) ctx.resCaches.set(res, (rc = createCache(ctx.layout, res)));
+    windowFrame(ctx.layout, res, rc, { F, single: segmentCount(st.axis) === 1, gap: dt === null, closedLength, closedFirst: segsBefore === 1 }, pb, ionStart);
+  }
+  if (st.tl) {
+    for (let i = 0; i < nI; i++) {
+      let r = st.tl[i];
+      const n = st.tlLength[i];
+      const code = cache.lastSpec[i];
+      if (n && r[n - 1] === code) r[n - 2]++;
+      else {
+        if (n + 3 > r.length) st.tl[i] = r = grow32(r, n + 3);
+        r[n] = F;
+        r[n + 1] = 1;
+        r[n + 2] = code;
+        st.tlLength[i] = n + 3;
+      }
+    }
+  }
+
   st.frames++;
   st.ionFrames += nI;
-
-  if (ctx.storeMembership) {
-    let part = st.memb[st.memb.length - 1];
-    if (!part) {
-      part = { frames: 0, frameIndex: new Float64Array(16), time: new Float64Array(16), counts: new Int32Array(16 * nI), data: new Int32Array(Math.max(16, nb * 16)), dataLength: 0 };
-      st.memb.push(part);
-    }
-    const f = part.frames;
-    part.frameIndex = growF64(part.frameIndex, f + 1);
-    part.time = growF64(part.time, f + 1);
-    part.counts = grow32(part.counts, (f + 1) * nI);
-    part.data = grow32(part.data, part.dataLength + nb);
-    part.frameIndex[f] = frame.index;
-    part.time[f] = frame.time;
-    for (let i = 0; i < nI; i++) part.counts[f * nI + i] = ionStart[i + 1] - ionStart[i];
-    part.data.set(bound.subarray(0, nb), part.dataLength);
-    part.dataLength += nb;
-    part.frames = f + 1;
-  }
 }
 
 function addHists(into: Float64Array[], other: Float64Array[]): void {
@@ -544,28 +621,105 @@ function addHists(into: Float64Array[], other: Float64Array[]): void {
   }
 }
 
+function span(st: SolvationState): WindowSpan {
+  return { frames: st.frames, segments: segmentCount(st.axis), firstLength: firstSegmentLength(st.axis), lastLength: lastSegmentLength(st.axis) };
+}
+
+/**
+ * The timeline of p followed by q (q after p's `shift` frames). Codes are mapped through
+ * `pCode` / `qCode` into the merged state's speciation keys. p's arrays are updated in place
+ * when `own` (then pCode must be the identity), else copied.
+ */
+function appendTimelines(
+  p: Int32Array[],
+  pLen: number[],
+  pCode: (v: number) => number,
+  q: Int32Array[],
+  qLen: number[],
+  qCode: (v: number) => number,
+  shift: number,
+  own: boolean,
+): { tl: Int32Array[]; len: number[] } {
+  const tl: Int32Array[] = [];
+  const len: number[] = [];
+  p.forEach((a0, i) => {
+    let n = pLen[i];
+    let a = a0;
+    if (!own) {
+      a = a0.slice(0, Math.max(6, n));
+      for (let k = 2; k < n; k += 3) a[k] = pCode(a[k]);
+    }
+    const b = q[i];
+    for (let k = 0; k < qLen[i]; k += 3) {
+      const code = qCode(b[k + 2]);
+      if (k === 0 && n && a[n - 1] === code) a[n - 2] += b[1];
+      else {
+        if (n + 3 > a.length) a = grow32(a, n + 3);
+        a[n] = b[k] + shift;
+        a[n + 1] = b[k + 1];
+        a[n + 2] = code;
+        n += 3;
+      }
+    }
+    tl.push(a);
+    len.push(n);
+  });
+  return { tl, len };
+}
+
 function merge(ctx: SolvationRuntime, into: SolvationState, other: SolvationState): void {
+  const specIndex = new Map(into.specKeys.map((k, i) => [k, i]));
+  const remap = other.specKeys.map((k, j) => {
+    const i = specIndex.get(k);
+    if (i === undefined) {
+      specIndex.set(k, into.specKeys.length);
+      into.specKeys.push(k);
+      into.specCounts.push(other.specCounts[j]);
+      return into.specKeys.length - 1;
+    }
+    into.specCounts[i] += other.specCounts[j];
+    return i;
+  });
+  if (other.frames > 0) {
+    const same = (v: number) => v;
+    const mapped = (v: number) => remap[v];
+    if (into.frames === 0) {
+      into.axis = { ...other.axis, segs: other.axis.segs.slice() };
+      into.res = other.res ? cloneWindow(other.res) : null;
+      if (into.tl && other.tl) {
+        const t = appendTimelines(into.tl, into.tlLength, same, other.tl, other.tlLength, mapped, 0, true);
+        into.tl = t.tl;
+        into.tlLength = t.len;
+      }
+    } else {
+      // membership windows: join in frame order (either state may come first)
+      const j = axisJoin(into.axis, other.axis);
+      const [p, q] = j.swapped ? [other, into] : [into, other];
+      if (into.res && other.res && ctx.layout) {
+        ctx.resCaches.delete(into.res);
+        into.res = concatWindows(ctx.layout, p.res!, span(p), q.res!, span(q), j.adjacent, j.dt, j.step, p === into);
+      }
+      if (into.tl && other.tl) {
+        // codes of `other` are renumbered into `into`'s speciation keys
+        const t = j.swapped
+          ? appendTimelines(other.tl, other.tlLength, mapped, into.tl, into.tlLength, same, other.frames, false)
+          : appendTimelines(into.tl, into.tlLength, same, other.tl, other.tlLength, mapped, into.frames, true);
+        into.tl = t.tl;
+        into.tlLength = t.len;
+      }
+      into.axis = axisConcat(p.axis, q.axis, j);
+    }
+  }
   into.frames += other.frames;
   into.ionFrames += other.ionFrames;
   addHists(into.atomHist, other.atomHist);
   addHists(into.molHist, other.molHist);
   addHists(into.dentHist, other.dentHist);
   addHists(into.nameHist, other.nameHist);
-  const specIndex = new Map(into.specKeys.map((k, i) => [k, i]));
-  other.specKeys.forEach((k, j) => {
-    const i = specIndex.get(k);
-    if (i === undefined) {
-      specIndex.set(k, into.specKeys.length);
-      into.specKeys.push(k);
-      into.specCounts.push(other.specCounts[j]);
-    } else into.specCounts[i] += other.specCounts[j];
-  });
   for (let k = 0; k < 3; k++) into.cation[k] += other.cation[k];
   for (let k = 0; k < 4; k++) into.anion[k] += other.anion[k];
   const clusterIndex = new Map(into.clusterKeys.map((k, i) => [k, i]));
   other.clusterKeys.forEach((k, j) => countKey(into.clusterKeys, into.clusterCounts, clusterIndex, k, other.clusterCounts[j]));
-  // membership parts are taken over by reference (concatenation in merge order)
-  for (const p of other.memb) if (p.frames > 0) into.memb.push(p);
   ctx.caches.delete(into);
 }
 
@@ -775,167 +929,68 @@ function membershipResults(
   warnings: string[],
 ): { residence: ResidenceEntry[]; timeline: PerIonTimeline | null } {
   if (!ctx.storeMembership) return { residence: [], timeline: null };
-  const nI = ctx.ionAtoms.length;
-  const S = ctx.slots.length;
-  const parts = m.memb.filter((p) => p.frames > 0).sort((a, b) => a.frameIndex[0] - b.frameIndex[0]);
-  let T = 0;
-  for (const p of parts) T += p.frames;
-  // concatenated frame axis; per frame: part, local frame, data offset of ion 0
-  const frameIndex = new Float64Array(T);
-  const time = new Float64Array(T);
-  const partOf = new Int32Array(T);
-  const localOf = new Int32Array(T);
-  const offsets: Int32Array[] = parts.map((p) => {
-    const o = new Int32Array(p.frames * nI + 1);
-    for (let k = 0; k < p.frames * nI; k++) o[k + 1] = o[k] + p.counts[k];
-    return o;
-  });
-  let g = 0;
-  parts.forEach((p, pi) => {
-    for (let f = 0; f < p.frames; f++, g++) {
-      frameIndex[g] = p.frameIndex[f];
-      time[g] = p.time[f];
-      partOf[g] = pi;
-      localOf[g] = f;
-    }
-  });
-  const list = (k: number, i: number): [Int32Array, number, number] => {
-    const p = parts[partOf[k]];
-    const o = offsets[partOf[k]];
-    const r = localOf[k] * nI + i;
-    return [p.data, o[r], o[r + 1]];
-  };
+  const T = m.frames;
+  const axis = m.axis;
+  const segs = axis.segs;
+  const nSeg = segmentCount(axis);
+  if (nSeg > 1) warnings.push(`residence: the visited frames have ${nSeg - 1} gap(s) (failed chunks or irregular frame numbers); correlations use time origins within each contiguous segment`);
 
-  // contiguous segments: the smallest frame-number step splits where the spacing differs
-  let step = Infinity;
-  for (let k = 1; k < T; k++) {
-    const d = frameIndex[k] - frameIndex[k - 1];
-    if (d > 0 && d < step) step = d;
+  // Δt between visited frames: (last − first time) summed over segments / frame pairs
+  let dtPs = axisDt(axis);
+  if (Number.isFinite(dtPs)) {
+    const worst = Math.max(Math.abs(axis.maxDt - dtPs), Math.abs(axis.minDt - dtPs));
+    if (!(dtPs > 0)) dtPs = NaN;
+    else if (worst > 1e-3 * dtPs + 1e-6) warnings.push(`residence: frame times are not evenly spaced (Δt = ${dtPs} ps on average, off by up to ${worst} ps); lags assume even spacing`);
   }
-  if (!Number.isFinite(step)) step = 1;
-  const segStarts: number[] = [0];
-  for (let k = 1; k < T; k++) if (frameIndex[k] - frameIndex[k - 1] !== step) segStarts.push(k);
-  segStarts.push(T);
-  if (segStarts.length > 2) warnings.push(`residence: the visited frames have ${segStarts.length - 2} gap(s) (failed chunks or irregular frame numbers); correlations use time origins within each contiguous segment`);
-
-  // Δt between visited frames
-  let dtPs = NaN;
-  let allTimes = T > 1;
-  for (let k = 0; k < T; k++) if (!Number.isFinite(time[k])) allTimes = false;
-  if (allTimes) {
-    let sum = 0;
-    let n = 0;
-    for (let si = 0; si + 1 < segStarts.length; si++) {
-      for (let k = segStarts[si] + 1; k < segStarts[si + 1]; k++) {
-        sum += time[k] - time[k - 1];
-        n++;
-      }
-    }
-    if (n > 0) {
-      dtPs = sum / n;
-      let worst = 0;
-      for (let si = 0; si + 1 < segStarts.length; si++) {
-        for (let k = segStarts[si] + 1; k < segStarts[si + 1]; k++) worst = Math.max(worst, Math.abs(time[k] - time[k - 1] - dtPs));
-      }
-      if (!(dtPs > 0)) dtPs = NaN;
-      else if (worst > 1e-3 * dtPs + 1e-6) warnings.push(`residence: frame times are not evenly spaced (Δt = ${dtPs} ps on average, off by up to ${worst} ps); lags assume even spacing`);
-    }
-  }
+  const step = axis.step || 1;
   if (!Number.isFinite(dtPs) && ctx.timestepPs !== null) dtPs = ctx.timestepPs * step;
   if (!Number.isFinite(dtPs) && T > 1 && ctx.residence !== false) warnings.push('residence: frames carry no time and no timestepPs was given; residence times are reported in frames only');
+  if (axis.irregular) warnings.push('residence: the visited frame numbers do not advance by one fixed step; segments were split where they could be told apart, and correlations may span missing frames');
 
   // timeline: run-length encoded speciation code per ion
   let timeline: PerIonTimeline | null = null;
-  if (ctx.timeline) {
-    const runs: number[][] = Array.from({ length: nI }, () => []);
-    const slotOf = ctx.slotOfMolecule;
-    const counts = new Int32Array(S);
-    for (let i = 0; i < nI; i++) {
-      const r = runs[i];
-      let prevCode = -1;
-      let prevData: Int32Array | null = null;
-      let prevA = 0;
-      let prevB = 0;
-      for (let k = 0; k < T; k++) {
-        const [data, a, b] = list(k, i);
-        let code = prevCode;
-        let same = prevData !== null && b - a === prevB - prevA;
-        for (let x = 0; same && x < b - a; x++) if (data[a + x] !== prevData![prevA + x]) same = false;
-        if (!same) {
-          counts.fill(0);
-          for (let x = a; x < b; x++) counts[slotOf[data[x]]]++;
-          const key = `${ctx.ionKind[i]}|${Array.from(counts).join(',')}`;
-          code = codeOfKey.get(key) ?? -1;
-        }
-        if (code === prevCode && r.length) r[r.length - 2]++;
-        else r.push(k, 1, code);
-        prevCode = code;
-        prevData = data;
-        prevA = a;
-        prevB = b;
+  if (ctx.timeline && m.tl) {
+    const codes = m.specKeys.map((k) => codeOfKey.get(k) ?? -1);
+    const segments: TimelineSegment[] = [];
+    const frameIndices: number[] = [];
+    const timesPs: number[] = [];
+    let first = 0;
+    for (let o = 0; o < segs.length; o += SEG) {
+      const [f0, f1, n, t0, t1] = segs.slice(o, o + SEG);
+      const stepF = n > 1 ? (f1 - f0) / (n - 1) : 0;
+      segments.push({ first, count: n, frame: f0, step: stepF, startPs: t0, endPs: t1 });
+      for (let k = 0; k < n; k++) {
+        frameIndices.push(f0 + k * stepF);
+        timesPs.push(k === 0 ? t0 : k === n - 1 ? t1 : t0 + ((t1 - t0) * k) / (n - 1));
       }
+      first += n;
     }
     timeline = {
       labels: speciation.map((s) => s.label),
       ions: Array.from(ctx.ionAtoms),
-      frameIndices: Array.from(frameIndex),
-      timesPs: Array.from(time),
-      runs,
+      segments,
+      frameIndices,
+      timesPs,
+      runs: m.tl.map((r, i) => Array.from(r.subarray(0, m.tlLength[i]), (v, k) => (k % 3 === 2 ? codes[v] : v))),
     };
   }
 
-  if (ctx.residence === false) return { residence: [], timeline };
+  const res = m.res;
+  if (ctx.residence === false || !res || !ctx.layout) return { residence: [], timeline };
   let longest = 0;
-  for (let si = 0; si + 1 < segStarts.length; si++) longest = Math.max(longest, segStarts[si + 1] - segStarts[si]);
-  const maxLag = Math.max(0, Math.min(ctx.residence.maxLagFrames ?? Infinity, longest - 1));
-  const maxGap = Number.isFinite(dtPs) ? maxForgivenGap(ctx.residence.tolerancePs, dtPs) : 0;
+  for (let o = 0; o < segs.length; o += SEG) longest = Math.max(longest, segs[o + 2]);
+  const maxLag = Math.max(0, Math.min(res.maxLag, longest - 1));
+  const maxGap = Math.max(0, res.maxGap);
   if (ctx.residence.tolerancePs > 0 && !Number.isFinite(dtPs)) warnings.push('residence: tolerancePs ignored because the frame spacing is unknown');
-  const acc = ctx.slots.map(() => new ResidenceAccumulator(maxLag, maxGap));
-  const nm = ctx.topology.moleculeCount;
-  for (let si = 0; si + 1 < segStarts.length; si++) {
-    const k0 = segStarts[si];
-    const k1 = segStarts[si + 1];
-    const Tseg = k1 - k0;
-    // runs of each (ion, molecule) pair within the segment, in time order
-    const pairRuns = new Map<number, number[]>();
-    for (let i = 0; i < nI; i++) {
-      let prev: number[] = [];
-      let prevStart: number[] = [];
-      for (let k = k0; k <= k1; k++) {
-        const cur: number[] = [];
-        const curStart: number[] = [];
-        if (k < k1) {
-          const [data, a, b] = list(k, i);
-          for (let x = a; x < b; x++) cur.push(data[x]);
-        }
-        let p = 0;
-        for (let c = 0; c < cur.length; c++) {
-          while (p < prev.length && prev[p] < cur[c]) {
-            closeRun(pairRuns, i * nm + prev[p], prevStart[p], k - k0);
-            p++;
-          }
-          if (p < prev.length && prev[p] === cur[c]) {
-            curStart.push(prevStart[p]);
-            p++;
-          } else curStart.push(k - k0);
-        }
-        for (; p < prev.length; p++) closeRun(pairRuns, i * nm + prev[p], prevStart[p], k - k0);
-        prev = cur;
-        prevStart = curStart;
-      }
-    }
-    const keys = [...pairRuns.keys()].sort((x, y) => x - y);
-    for (const key of keys) {
-      const r = pairRuns.get(key)!;
-      acc[ctx.slotOfMolecule[key % nm]].addPair(r, r.length / 2, Tseg);
-    }
-  }
+  if (res.gapConflict) warnings.push(`residence: chunks saw different frame spacings, so they forgave different gaps in the continuous definition (tolerancePs ${ctx.residence.tolerancePs}); ${maxGap} frame(s) reported`);
+  const lastLength = nSeg ? lastSegmentLength(axis) : 0;
   const lags = curveLags(maxLag);
   const dtKnown = Number.isFinite(dtPs);
   const windowPs = dtKnown ? maxLag * dtPs : null;
   const residence: ResidenceEntry[] = ctx.slots.map((sl, s) => {
-    const a = acc[s];
-    const { intermittent, continuous } = a.curves();
+    const a = windowSums(ctx.layout!, res, s, maxLag, T, lastLength);
+    const intermittent = ratio(a.numI, a.denI);
+    const continuous = ratio(a.numC, a.denC);
     const times = (c: Float64Array): ResidenceTimesResult => {
       const r = residenceTimes(c);
       return {
@@ -975,10 +1030,10 @@ function membershipResults(
   return { residence, timeline };
 }
 
-function closeRun(map: Map<number, number[]>, key: number, start: number, end: number): void {
-  let r = map.get(key);
-  if (!r) map.set(key, (r = []));
-  r.push(start, end);
+function ratio(n: Float64Array, d: Float64Array): Float64Array {
+  const out = new Float64Array(n.length);
+  for (let i = 0; i < n.length; i++) out[i] = d[i] > 0 ? n[i] / d[i] : NaN;
+  return out;
 }
 
 /**
@@ -996,20 +1051,24 @@ function closeRun(map: Map<number, number[]>, key: number, start: number, end: n
  * - Clusters: connected components of the cation–anion shell graph, isolated ions included.
  * - Residence: C_I(τ) and C_C(τ) from membership h_ij(t), τ_1/e and ∫C dτ.
  *
- * Every count is an exact integer (held in float64), so merging chunk states is exact and the
- * result is bit-identical for any chunking; standard errors are block standard errors with one
- * block per chunk ({@link blockAverage}).
+ * Every count is an exact integer (held in float64), so merging chunk states is exact and
+ * associative, and the result is bit-identical for any chunking; standard errors are block
+ * standard errors with one block per chunk ({@link blockAverage}). merge never modifies the
+ * state it merges in; states may be merged in either order but must not overlap in frames.
  *
  * Cost: one neighbour-grid build over the donor atoms and one query per ion per frame, at the
- * largest cutoff — about the cost of one g(r) pass. Memory: the per-chunk state holds the
- * histograms plus, for residence times and the timeline, the sorted bound-molecule list of
- * every ion in every frame (≈ ions × shell size × frames Int32 values, e.g. 12 × 6 × 301 ≈
- * 22 000 ints for the bundled example); switch both off with `residence: false, timeline: false`.
+ * largest cutoff — about the cost of one g(r) pass. Memory does not grow with the number of
+ * frames except for the timeline: the state holds the histograms, the frame axis (O(gaps)), the
+ * residence sums with membership windows of the first and last maxLag frames
+ * (O(ions × shell × maxLag), maxLag ≤ 2000 by default; see residence-window.ts) and the
+ * run-length encoded timeline (O(ions × label changes)); switch them off with
+ * `residence: false, timeline: false`.
  *
  * @throws OptionError (setup) for a malformed spec, naming the option; SelectionError for a bad
  *   ion or donor selection. (accumulate) OptionError when a cutoff exceeds half the box width
  *   (the inscribed radius), where minimum-image shells are ambiguous; SolvscopeError 'CORRUPT'
- *   from the neighbour grid for non-finite donor positions.
+ *   from the neighbour grid for non-finite donor positions. (merge) SolvscopeError 'INTERNAL'
+ *   when the two states' frame ranges overlap.
  */
 export const solvationAnalysis: Analysis<SolvationSpec, SolvationRuntime, SolvationState, SolvationResult> = {
   id: 'solvation',

@@ -45,10 +45,12 @@ export interface SolvationSpec {
   /** Pairing's cations: the ions (the only choice). */
   cations?: 'ions';
   /**
-   * Residence-time options, or `false` to skip residence times (and the membership they store).
-   * `tolerancePs`: the continuous definition forgives absences shorter than this (ps, default 0);
-   * `maxLagFrames`: longest lag computed (visited frames; default: the longest contiguous run of
-   * frames minus one, i.e. the whole trajectory).
+   * Residence-time options, or `false` to skip residence times (and the membership windows they
+   * keep). `tolerancePs`: the continuous definition forgives absences shorter than this (ps,
+   * default 0); `maxLagFrames`: longest lag computed (visited frames; default
+   * min(frames visited − 1, 2000), see DEFAULT_MAX_LAG; never more than the longest contiguous
+   * run of frames minus one). Memory grows linearly with it; times that do not decay within it
+   * are reported as the window length with `converged: false`.
    */
   residence?: false | { tolerancePs?: number; maxLagFrames?: number };
   /** Frame spacing in ps of the file's frames, used when frames carry no time. */
