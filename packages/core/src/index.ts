@@ -18,3 +18,4 @@ export * from './geometry/index.js';
 export * from './analysis/rdf/index.js';
 export * from './analysis/analyze/index.js';
 export * from './version.js';
+export { editDistance } from './edit-distance.js';

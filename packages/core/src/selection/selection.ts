@@ -18,6 +18,7 @@ import { SelectionError } from '../errors.js';
 import type { Frame } from '../frame.js';
 import type { Topology } from '../topology.js';
 import { minimumImageDistance2Brute } from './within.js';
+import { editDistance } from '../edit-distance.js';
 
 type Cmp = '<' | '<=' | '>' | '>=' | '==' | '!=';
 
@@ -275,13 +276,6 @@ function parseIntStrict(s: string): number {
   return /^-?\d+$/.test(s) ? Number(s) : NaN;
 }
 
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length][b.length];
-}
 
 /** Parse a selection string. @throws SelectionError with `context.position` at the problem. */
 export function parseSelection(expr: string): SelectionNode {
