@@ -100,12 +100,16 @@ export class PoolExecutor implements Executor {
           const out = (await this.pool.run(task, { signal: inner.signal })) as ChunkOutcome;
           progress.frame(out.frames);
           progress.chunk();
-          return out;
+          if (!options.onOutcome) return out;
+          options.onOutcome(out);
+          return { chunk: out.chunk, frames: out.frames, error: out.error };
         } catch (e) {
           if (inner.signal.aborted) throw new AbortError('ABORTED', 'the operation was aborted', { file: this.job.traj });
           const msg = e instanceof Error ? e.message : String(e);
           const err = new SolvscopeError('INTERNAL', `worker died while reading frames ${chunk.start}..${chunk.stop - 1}: ${msg}`, { file: this.job.traj, frame: chunk.start });
-          return { chunk, frames: 0, error: err.toJSON() };
+          const failed: ChunkOutcome = { chunk, frames: 0, error: err.toJSON() };
+          options.onOutcome?.(failed);
+          return failed;
         }
       });
       const settled = await Promise.allSettled(tasks);

@@ -1,7 +1,8 @@
 import {
   InProcessExecutor,
+  RunMerger,
   errorFromJSON,
-  finalizeRun,
+  type ChunkOutcome,
   type AnalysisRequest,
   type FinalizedRun,
   type PlanOptions,
@@ -70,19 +71,21 @@ export async function runAnalyses(options: RunAnalysesOptions): Promise<RunAnaly
   let run: FinalizedRun;
   let usedWorkers = 0;
   try {
-    let outcomes;
+    // Chunk states are merged in chunk order as they arrive; only block summaries are kept.
+    const merger = new RunMerger(prepared, plan);
+    const runOptions = { signal: options.signal, onProgress: options.onProgress, onOutcome: (o: ChunkOutcome) => merger.add(o) };
     if (workers === 0) {
-      outcomes = await new InProcessExecutor(prepared).run(plan, { signal: options.signal, onProgress: options.onProgress });
+      await new InProcessExecutor(prepared).run(plan, runOptions);
     } else {
       const pool = new PoolExecutor(job, { workers, failChunk: options.failChunk });
       usedWorkers = pool.workers;
       try {
-        outcomes = await pool.run(plan, { signal: options.signal, onProgress: options.onProgress });
+        await pool.run(plan, runOptions);
       } finally {
         await pool.close();
       }
     }
-    run = finalizeRun(prepared, outcomes);
+    run = merger.finish();
   } finally {
     await prepared.source.close();
   }

@@ -38,6 +38,12 @@ export interface Analysis<Spec, Ctx, State extends AnalysisState, Result> {
   accumulate(ctx: Ctx, state: State, frame: Frame): void;
   merge(ctx: Ctx, into: State, other: State): void;
   finalize(ctx: Ctx, merged: State, chunks: readonly State[]): Result;
+  /**
+   * Optional: the part of a chunk state that `finalize` reads from `chunks` (block error bars).
+   * Runners merge chunk states as they arrive and keep only this, so memory does not grow with
+   * the number of chunks by more than these summaries. Default: the whole state.
+   */
+  blockState?(ctx: Ctx, state: State): State;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

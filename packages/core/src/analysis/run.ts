@@ -54,6 +54,11 @@ export interface Progress {
 export interface RunOptions {
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
+  /**
+   * Receives each outcome as soon as its chunk is done (any order). When given, the executor
+   * does not keep the states: the returned outcomes carry only chunk, frames and error.
+   */
+  onOutcome?: (o: ChunkOutcome) => void;
 }
 
 /** Runs chunks of a job somewhere (this thread, a worker pool) and returns outcomes in chunk order. */
@@ -96,11 +101,17 @@ export class InProcessExecutor implements Executor {
     for (const chunk of plan) {
       if (options.signal?.aborted) throw new AbortError('ABORTED', 'the operation was aborted', { file: this.job.source.name });
       try {
-        out.push(await accumulateChunk(this.job, chunk, options.signal, () => progress.frame()));
+        const o = await accumulateChunk(this.job, chunk, options.signal, () => progress.frame());
+        if (options.onOutcome) {
+          options.onOutcome(o);
+          out.push({ chunk, frames: o.frames });
+        } else out.push(o);
         progress.chunk();
       } catch (e) {
         if (e instanceof AbortError) throw e;
-        out.push({ chunk, frames: 0, error: serializeError(e) });
+        const o: ChunkOutcome = { chunk, frames: 0, error: serializeError(e) };
+        options.onOutcome?.(o);
+        out.push(o);
         // A reader error poisons the rest of the file only if it is at/after this chunk;
         // later chunks are still attempted (each reads its own byte range).
       }
@@ -159,26 +170,70 @@ export interface FinalizedRun {
 }
 
 /**
+ * Merges chunk outcomes in chunk order as they arrive (out-of-order ones wait until their
+ * predecessors are in), keeping per chunk only each analysis' {@link Analysis.blockState}, so a
+ * run holds one merged state plus small block summaries instead of every chunk state.
+ */
+export class RunMerger {
+  private readonly merged: AnalysisState[];
+  private readonly blocks: AnalysisState[][];
+  private readonly pending = new Map<number, ChunkOutcome>();
+  private readonly order: number[];
+  private next = 0;
+  private frames = 0;
+  private readonly failures: { chunk: Chunk; error: SerializedError }[] = [];
+  private readonly covered: [number, number][] = [];
+
+  constructor(
+    private readonly job: Pick<PreparedJob, 'analyses'>,
+    plan: readonly Chunk[],
+  ) {
+    this.merged = job.analyses.map((a) => a.def.init(a.ctx) as AnalysisState);
+    this.blocks = job.analyses.map(() => []);
+    this.order = plan.map((c) => c.index).sort((x, y) => x - y);
+  }
+
+  add(o: ChunkOutcome): void {
+    this.pending.set(o.chunk.index, o);
+    while (this.next < this.order.length && this.pending.has(this.order[this.next])) {
+      const out = this.pending.get(this.order[this.next])!;
+      this.pending.delete(this.order[this.next]);
+      this.next++;
+      this.consume(out);
+    }
+  }
+
+  private consume(out: ChunkOutcome): void {
+    if (!out.states) {
+      this.failures.push({ chunk: out.chunk, error: out.error! });
+      return;
+    }
+    this.job.analyses.forEach((a, k) => {
+      a.def.merge(a.ctx, this.merged[k], out.states![k]);
+      this.blocks[k].push(a.def.blockState ? (a.def.blockState(a.ctx, out.states![k]) as AnalysisState) : out.states![k]);
+    });
+    this.frames += out.frames;
+    const last = this.covered[this.covered.length - 1];
+    if (last && last[1] === out.chunk.start) last[1] = out.chunk.stop;
+    else this.covered.push([out.chunk.start, out.chunk.stop]);
+  }
+
+  /** Finalize every analysis (outcomes whose predecessors never arrived are merged in order). */
+  finish(): FinalizedRun {
+    for (const o of [...this.pending.values()].sort((a, b) => a.chunk.index - b.chunk.index)) this.consume(o);
+    this.pending.clear();
+    const results = this.job.analyses.map((a, k) => a.def.finalize(a.ctx, this.merged[k], this.blocks[k]));
+    return { results, frames: this.frames, failures: this.failures, covered: this.covered };
+  }
+}
+
+/**
  * Merge chunk states in chunk order and finalize each analysis. Failed chunks are skipped and
  * listed; results describe the frames that were read.
  */
 export function finalizeRun(job: Pick<PreparedJob, 'analyses'>, outcomes: ChunkOutcome[]): FinalizedRun {
-  const ok = outcomes.filter((o) => o.states).sort((a, b) => a.chunk.index - b.chunk.index);
-  const failures = outcomes.filter((o) => !o.states).map((o) => ({ chunk: o.chunk, error: o.error! }));
-  const results = job.analyses.map((a, k) => {
-    const merged = a.def.init(a.ctx) as AnalysisState;
-    const chunks: AnalysisState[] = [];
-    for (const o of ok) {
-      a.def.merge(a.ctx, merged, o.states![k]);
-      chunks.push(o.states![k]);
-    }
-    return a.def.finalize(a.ctx, merged, chunks);
-  });
-  const covered: [number, number][] = [];
-  for (const o of ok) {
-    const last = covered[covered.length - 1];
-    if (last && last[1] === o.chunk.start) last[1] = o.chunk.stop;
-    else covered.push([o.chunk.start, o.chunk.stop]);
-  }
-  return { results, frames: ok.reduce((s, o) => s + o.frames, 0), failures, covered };
+  const sorted = [...outcomes].sort((a, b) => a.chunk.index - b.chunk.index);
+  const merger = new RunMerger(job, sorted.map((o) => o.chunk));
+  for (const o of sorted) merger.add(o);
+  return merger.finish();
 }

@@ -1077,4 +1077,7 @@ export const solvationAnalysis: Analysis<SolvationSpec, SolvationRuntime, Solvat
   accumulate,
   merge,
   finalize,
+  // finalize reads only the histograms and counts of chunk states; the residence windows,
+  // timeline and frame axis live on in the merged state.
+  blockState: (_ctx, st) => ({ ...st, res: null, tl: new Int32Array(0), tlLength: 0, axis: null }) as unknown as SolvationState,
 };
