@@ -26,7 +26,11 @@ export abstract class IndexedFrameSource implements FrameSource {
   readonly index: FrameIndex;
   readonly tailError: SolvscopeError | null;
 
+  /** @throws FormatError 'FORMAT' when `index` was built for another format (e.g. a stale cache entry). */
   constructor(format: string, source: ByteSource, index: FrameIndex) {
+    if (index.format !== format) {
+      throw new FormatError('FORMAT', `the frame index was built for ${index.format}, not ${format}`, { file: source.name, format: format.toUpperCase() });
+    }
     this.format = format;
     this.source = source;
     this.index = index;

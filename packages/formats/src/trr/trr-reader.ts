@@ -388,9 +388,6 @@ export class TrrFrameSource extends IndexedFrameSource {
  */
 export async function openTrr(source: ByteSource, options: TrrOpenOptions = {}): Promise<FrameSource> {
   const index = options.index ?? (await scanTrrIndex(source, options));
-  if (index.format !== 'trr') {
-    throw new FormatError('FORMAT', `the frame index was built for ${index.format}, not trr`, { file: source.name, format: LABEL });
-  }
   return new TrrFrameSource(source, index);
 }
 

@@ -299,9 +299,6 @@ export class XtcFrameSource extends IndexedFrameSource {
  */
 export async function openXtc(source: ByteSource, options: OpenOptions = {}): Promise<FrameSource> {
   const index = options.index ?? (await scanXtcIndex(source, options));
-  if (index.format !== 'xtc') {
-    throw new FormatError('FORMAT', `the frame index was built for ${index.format}, not xtc`, { file: source.name, format: LABEL });
-  }
   return new XtcFrameSource(source, index);
 }
 
