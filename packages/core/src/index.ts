@@ -6,6 +6,7 @@ export * from './byte-source.js';
 export * from './frame-source.js';
 export * from './elements.js';
 export * from './topology.js';
+export * from './topology-pack.js';
 export * from './selection/index.js';
 export * from './analysis/analysis.js';
 export * from './analysis/plan.js';

@@ -22,6 +22,7 @@ import {
 } from '@solvscope/core';
 import { openSystem } from './open.js';
 import { runAnalyses } from './run-analyses.js';
+import { WorkerPool } from './pool-executor.js';
 
 export interface AnalyzeRunOptions extends AnalyzeOptions {
   /** Trajectory file. */
@@ -87,13 +88,16 @@ export async function analyze(options: AnalyzeRunOptions): Promise<AnalyzeRunRes
     await sys.trajectory.close();
   }
   const plan = planAnalyze(sys.topology, options, maxRMax);
+  // Both passes share the topology read above, the frame index and one worker pool.
+  const pool = options.workers === 0 ? undefined : new WorkerPool({ workers: options.workers });
   const common = {
     traj: options.traj,
     top: options.top,
-    format: options.format,
-    topFormat: options.topFormat,
-    ...topoOpts,
+    format: sys.trajectory.format,
+    topology: sys.topology,
+    index: sys.trajectory.index,
     workers: options.workers,
+    pool,
     signal: options.signal,
     onWarning: options.onWarning,
   };
@@ -102,21 +106,27 @@ export async function analyze(options: AnalyzeRunOptions): Promise<AnalyzeRunRes
   let sampleFrames = 0;
   let preliminary: (RdfResult | null)[] = plan.partners.map(() => null);
   const warnings: string[] = [];
-  if (plan.needsAutoCutoff) {
-    const sampleStep = range.step * autoCutoffSampleStep(visited);
-    const pre = await runAnalyses({ ...common, start: range.start, stop: range.stop, step: sampleStep, requests: rdfRequests(plan), onProgress: (p) => options.onProgress?.('cutoffs', p) });
-    sampleFrames = pre.frames;
-    preliminary = pre.results as RdfResult[];
-    for (const e of pre.errors) warnings.push(`auto-cutoff pass: ${e.message}`);
+  let full: Awaited<ReturnType<typeof runAnalyses>>;
+  let cutoffs: ReturnType<typeof resolveCutoffs>;
+  try {
+    if (plan.needsAutoCutoff) {
+      const sampleStep = range.step * autoCutoffSampleStep(visited);
+      const pre = await runAnalyses({ ...common, start: range.start, stop: range.stop, step: sampleStep, requests: rdfRequests(plan), onProgress: (p) => options.onProgress?.('cutoffs', p) });
+      sampleFrames = pre.frames;
+      preliminary = pre.results as RdfResult[];
+      for (const e of pre.errors) warnings.push(`auto-cutoff pass: ${e.message}`);
+    }
+    cutoffs = resolveCutoffs(plan, preliminary);
+    full = await runAnalyses({
+      ...common,
+      ...range,
+      chunkFrames: options.chunkFrames,
+      requests: [...rdfRequests(plan), solvationRequest(plan, cutoffs)],
+      onProgress: (p) => options.onProgress?.('analysis', p),
+    });
+  } finally {
+    await pool?.close();
   }
-  const cutoffs = resolveCutoffs(plan, preliminary);
-  const full = await runAnalyses({
-    ...common,
-    ...range,
-    chunkFrames: options.chunkFrames,
-    requests: [...rdfRequests(plan), solvationRequest(plan, cutoffs)],
-    onProgress: (p) => options.onProgress?.('analysis', p),
-  });
   const rdfs = full.results.slice(0, plan.partners.length) as RdfResult[];
   const solvation = full.results[plan.partners.length] as SolvationResult;
   if (full.tailError) warnings.push(full.tailError.message);

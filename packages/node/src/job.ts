@@ -4,19 +4,24 @@ import {
   rangeLength,
   resolveRange,
   setupAnalyses,
+  unpackTopology,
   type AnalysisRegistry,
   type AnalysisRequest,
   type Chunk,
   type FrameIndex,
+  type FrameSource,
+  type PackedTopology,
   type PlanOptions,
   type PreparedJob,
+  type Topology,
 } from '@solvscope/core';
-import { openSystem } from './open.js';
+import { openSystem, openTrajectory } from './open.js';
 
 /**
- * Everything a thread needs to process chunks of a run, as plain JSON: file paths (each
- * worker opens the files itself, so bytes never travel between threads), the frame index
- * built once by the main thread, and the analysis requests.
+ * Everything a thread needs to process chunks of a run, as plain data: file paths (each
+ * worker opens the trajectory itself, so frame bytes never travel between threads), the
+ * frame index built once by the main thread, the topology the main thread read (packed, in
+ * shared memory: workers never re-read or re-parse the topology file), and the requests.
  */
 export interface NodeJob {
   traj: string;
@@ -27,13 +32,37 @@ export interface NodeJob {
   charges?: Record<string, number>;
   /** Frame index from the main thread's open (workers never rescan). */
   index: FrameIndex;
+  /** The main thread's topology; without it the worker reads `top` (or `traj`) itself. */
+  topology?: PackedTopology;
   requests: AnalysisRequest[];
   /** Frames the whole run visits (for SystemInfo.frameCount). */
   frameCount: number;
 }
 
+/** Set up the analyses of a job on a system already opened (the source is owned by the result). */
+export async function prepareOpenedJob(
+  job: Pick<NodeJob, 'requests' | 'frameCount'>,
+  topology: Topology,
+  trajectory: FrameSource,
+  registry: AnalysisRegistry = defaultAnalyses,
+): Promise<PreparedJob> {
+  try {
+    const first = trajectory.frameCount > 0 ? await trajectory.readFrame(0) : null;
+    const system = { topology, frameCount: job.frameCount, periodic: !!first?.box };
+    return { source: trajectory, system, analyses: setupAnalyses(registry, job.requests, system) };
+  } catch (e) {
+    await trajectory.close();
+    throw e;
+  }
+}
+
 /** Open the system and set up the analyses; the same code in process and in workers. */
 export async function prepareNodeJob(job: NodeJob, registry: AnalysisRegistry = defaultAnalyses): Promise<PreparedJob> {
+  if (job.topology) {
+    const topology = unpackTopology(job.topology);
+    const trajectory = await openTrajectory(job.traj, { format: job.format, index: job.index, atomCount: topology.atomCount, cache: false });
+    return prepareOpenedJob(job, topology, trajectory, registry);
+  }
   const { topology, trajectory } = await openSystem(job.traj, {
     format: job.format,
     top: job.top,
@@ -43,14 +72,18 @@ export async function prepareNodeJob(job: NodeJob, registry: AnalysisRegistry = 
     index: job.index,
     cache: false,
   });
-  try {
-    const first = trajectory.frameCount > 0 ? await trajectory.readFrame(0) : null;
-    const system = { topology, frameCount: job.frameCount, periodic: !!first?.box };
-    return { source: trajectory, system, analyses: setupAnalyses(registry, job.requests, system) };
-  } catch (e) {
-    await trajectory.close();
-    throw e;
-  }
+  return prepareOpenedJob(job, topology, trajectory, registry);
+}
+
+/** The frame index with its offsets in shared memory (sent with every task at no cost). */
+export function shareIndex(index: FrameIndex): FrameIndex {
+  if (typeof SharedArrayBuffer === 'undefined') return index;
+  const share = (a: Float64Array) => {
+    const s = new Float64Array(new SharedArrayBuffer(a.byteLength));
+    s.set(a);
+    return s;
+  };
+  return { ...index, offsets: share(index.offsets), ...(index.lines ? { lines: share(index.lines) } : {}) };
 }
 
 /** The chunk plan of a run (depends on the trajectory and range only, never on threads). */

@@ -95,6 +95,8 @@ export interface OpenSystemOptions extends OpenTrajectoryOptions, BuildTopologyO
   /** Topology file; default: the trajectory itself when its format carries a topology. */
   top?: string;
   topFormat?: string;
+  /** A topology already read (from `top`, or the trajectory): used as is, not read again. */
+  topology?: Topology;
 }
 
 export interface OpenedSystem {
@@ -109,9 +111,9 @@ export interface OpenedSystem {
  * @throws FormatError code MISMATCH naming both files when the atom counts differ.
  */
 export async function openSystem(traj: string, options: OpenSystemOptions = {}): Promise<OpenedSystem> {
-  let topology: Topology | null = null;
-  let topologySource = 'none';
-  if (options.top) {
+  let topology: Topology | null = options.topology ?? null;
+  let topologySource = topology ? (options.top ?? topology.source) : 'none';
+  if (!topology && options.top) {
     topology = await loadTopology(options.top, { format: options.topFormat, rename: options.rename, charges: options.charges });
     topologySource = options.top;
   }

@@ -46,33 +46,24 @@ export function defaultWorkerCount(): number {
   return Math.max(1, availableParallelism());
 }
 
-export interface PoolExecutorOptions {
+export interface WorkerPoolOptions {
   /** Worker threads (default: available cores). */
   workers?: number;
-  /** Test hook, forwarded to the worker. */
-  failChunk?: WorkerTask['failChunk'];
 }
 
 /**
- * Runs chunks of a job on a piscina pool. Each worker opens the files itself and returns the
- * merged state of its chunk as transferable buffers; outcomes come back in chunk order, so the
- * merge is the same as in process, whatever the number of workers. A chunk whose worker throws
- * or dies becomes a failed outcome naming the file and frame range; the others are kept.
- * Aborting terminates the workers promptly.
+ * A piscina pool of solvscope workers that outlives one run: `analyze` uses one pool for its
+ * auto-cutoff pass and its full pass, so threads start (and load the code) once.
  */
-export class PoolExecutor implements Executor {
-  private readonly pool: Piscina;
-  private readonly jobId = randomUUID();
+export class WorkerPool {
+  readonly piscina: Piscina;
   readonly workers: number;
 
-  constructor(
-    private readonly job: NodeJob,
-    private readonly options: PoolExecutorOptions = {},
-  ) {
+  constructor(options: WorkerPoolOptions = {}) {
     const n = options.workers ?? defaultWorkerCount();
     if (!Number.isInteger(n) || n < 1) throw new OptionError('OPTION', `--workers must be a positive integer (got ${n})`, { option: '--workers' });
     this.workers = n;
-    this.pool = new Piscina({
+    this.piscina = new Piscina({
       filename: workerFile(),
       minThreads: n,
       maxThreads: n,
@@ -82,6 +73,41 @@ export class PoolExecutor implements Executor {
       // 'source' condition a test runner adds) that would point them at TypeScript sources.
       execArgv: workerExecArgv(process.execArgv),
     });
+  }
+
+  async close(): Promise<void> {
+    await this.piscina.destroy();
+  }
+}
+
+export interface PoolExecutorOptions extends WorkerPoolOptions {
+  /** Run on this pool (not closed by {@link PoolExecutor.close}); default: a pool of its own. */
+  pool?: WorkerPool;
+  /** Test hook, forwarded to the worker. */
+  failChunk?: WorkerTask['failChunk'];
+}
+
+/**
+ * Runs chunks of a job on a piscina pool. Each worker opens the trajectory itself (with the
+ * main thread's frame index and topology, sent once through shared memory) and returns the
+ * merged state of its chunk as transferable buffers; outcomes come back in chunk order, so the
+ * merge is the same as in process, whatever the number of workers. A chunk whose worker throws
+ * or dies becomes a failed outcome naming the file and frame range; the others are kept.
+ * Aborting terminates the workers promptly.
+ */
+export class PoolExecutor implements Executor {
+  private readonly pool: WorkerPool;
+  private readonly ownsPool: boolean;
+  private readonly jobId = randomUUID();
+  readonly workers: number;
+
+  constructor(
+    private readonly job: NodeJob,
+    private readonly options: PoolExecutorOptions = {},
+  ) {
+    this.ownsPool = !options.pool;
+    this.pool = options.pool ?? new WorkerPool(options);
+    this.workers = this.pool.workers;
   }
 
   async run(plan: Chunk[], options: RunOptions = {}): Promise<ChunkOutcome[]> {
@@ -97,7 +123,7 @@ export class PoolExecutor implements Executor {
       const tasks = plan.map(async (chunk): Promise<ChunkOutcome> => {
         const task: WorkerTask = { jobId: this.jobId, job: this.job, chunk, failChunk: this.options.failChunk };
         try {
-          const out = (await this.pool.run(task, { signal: inner.signal })) as ChunkOutcome;
+          const out = (await this.pool.piscina.run(task, { signal: inner.signal })) as ChunkOutcome;
           progress.frame(out.frames);
           progress.chunk();
           if (!options.onOutcome) return out;
@@ -121,8 +147,9 @@ export class PoolExecutor implements Executor {
     }
   }
 
+  /** Close the pool if this executor made it. */
   async close(): Promise<void> {
-    await this.pool.destroy();
+    if (this.ownsPool) await this.pool.close();
   }
 }
 

@@ -7,11 +7,14 @@ import {
   type FinalizedRun,
   type PlanOptions,
   type Progress,
+  type FrameIndex,
   type SolvscopeError,
+  type Topology,
+  packTopology,
 } from '@solvscope/core';
 import { openSystem } from './open.js';
-import { planNodeJob, prepareNodeJob, type NodeJob } from './job.js';
-import { PoolExecutor, type PoolExecutorOptions } from './pool-executor.js';
+import { planNodeJob, prepareOpenedJob, shareIndex, type NodeJob } from './job.js';
+import { PoolExecutor, WorkerPool, type PoolExecutorOptions } from './pool-executor.js';
 
 export interface RunAnalysesOptions extends PlanOptions {
   traj: string;
@@ -23,6 +26,12 @@ export interface RunAnalysesOptions extends PlanOptions {
   requests: AnalysisRequest[];
   /** 0 = in this thread; default: a worker pool with one worker per core. */
   workers?: number;
+  /** Run on this worker pool (kept open afterwards); `workers` is then ignored unless 0. */
+  pool?: WorkerPool;
+  /** The topology, when the caller has read it already (it is not read again). */
+  topology?: Topology;
+  /** The trajectory's frame index, when the caller has it (skips the cache lookup). */
+  index?: FrameIndex;
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
   onWarning?: (w: SolvscopeError) => void;
@@ -47,43 +56,47 @@ export interface RunAnalysesResult extends FinalizedRun {
  * plan depends only on the trajectory and range, and states are merged in chunk order.
  */
 export async function runAnalyses(options: RunAnalysesOptions): Promise<RunAnalysesResult> {
-  const { trajectory } = await openSystem(options.traj, options);
+  // One open for the whole run: the topology is read once (or given), the trajectory stays open
+  // for an in-process run, and workers get the topology and index through shared memory.
+  const pooled = options.workers !== 0;
+  // Threads start (and load their code) while this thread reads the topology.
+  const ownPool = pooled && !options.pool ? new WorkerPool({ workers: options.workers }) : null;
+  try {
+    return await runOn(options, pooled, options.pool ?? ownPool ?? undefined);
+  } finally {
+    await ownPool?.close();
+  }
+}
+
+async function runOn(options: RunAnalysesOptions, pooled: boolean, pool: WorkerPool | undefined): Promise<RunAnalysesResult> {
+  const { topology, trajectory } = await openSystem(options.traj, options);
   const index = trajectory.index;
   const tailError = trajectory.tailError;
   const framesInFile = trajectory.frameCount;
   const atomCount = trajectory.atomCount;
-  await trajectory.close();
   if (tailError) options.onWarning?.(tailError);
   const { plan, frames } = planNodeJob(framesInFile, options);
   const job: NodeJob = {
     traj: options.traj,
-    format: options.format,
-    top: options.top,
-    topFormat: options.topFormat,
-    rename: options.rename,
-    charges: options.charges,
-    index,
+    format: trajectory.format,
+    index: pooled ? shareIndex(index) : index,
+    topology: pooled ? packTopology(topology) : undefined,
     requests: options.requests,
     frameCount: frames,
   };
-  const workers = options.workers ?? undefined;
-  const prepared = await prepareNodeJob(job);
+  const prepared = await prepareOpenedJob(job, topology, trajectory);
   let run: FinalizedRun;
   let usedWorkers = 0;
   try {
     // Chunk states are merged in chunk order as they arrive; only block summaries are kept.
     const merger = new RunMerger(prepared, plan);
     const runOptions = { signal: options.signal, onProgress: options.onProgress, onOutcome: (o: ChunkOutcome) => merger.add(o) };
-    if (workers === 0) {
+    if (!pooled) {
       await new InProcessExecutor(prepared).run(plan, runOptions);
     } else {
-      const pool = new PoolExecutor(job, { workers, failChunk: options.failChunk });
-      usedWorkers = pool.workers;
-      try {
-        await pool.run(plan, runOptions);
-      } finally {
-        await pool.close();
-      }
+      const executor = new PoolExecutor(job, { pool, failChunk: options.failChunk });
+      usedWorkers = executor.workers;
+      await executor.run(plan, runOptions);
     }
     run = merger.finish();
   } finally {
