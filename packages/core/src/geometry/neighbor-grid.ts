@@ -273,23 +273,26 @@ export class NeighborGrid {
           const qx = x - (ta * ax + rowSx);
           const qy = y - rowSy;
           const qz = z - rowSz;
+          const j0 = start[c0];
           const j1 = start[c1 + 1];
-          for (let j = start[c0]; j < j1; j++) {
+          if (count + (j1 - j0) > cap) {
+            this.growHits(count + (j1 - j0));
+            hitA = this.hitAtoms;
+            hitD = this.hitD2;
+            cap = hitA.length;
+          }
+          // Branch-free: every candidate is written at `count`, which only advances for a hit.
+          // With ~1/3 of the candidates hits (g(r) to 12 Å) a branch here is mispredicted
+          // often; measured on 110k atoms, Mg–OW at 12 Å: 2.7 vs 4.5–4.9 ms per frame
+          // (build + 576 queries), no difference at 3–6 Å.
+          for (let j = j0; j < j1; j++) {
             const dx = xyz[3 * j] - qx;
             const ddy = xyz[3 * j + 1] - qy;
             const ddz = xyz[3 * j + 2] - qz;
             const d2 = dx * dx + ddy * ddy + ddz * ddz;
-            if (d2 < rc2) {
-              if (count === cap) {
-                this.growHits();
-                hitA = this.hitAtoms;
-                hitD = this.hitD2;
-                cap = hitA.length;
-              }
-              hitA[count] = sorted[j];
-              hitD[count] = d2;
-              count++;
-            }
+            hitA[count] = sorted[j];
+            hitD[count] = d2;
+            count += +(d2 < rc2);
           }
           ka = runEnd + 1;
         }
@@ -298,8 +301,8 @@ export class NeighborGrid {
     return count;
   }
 
-  private growHits(): void {
-    const n = this.hitAtoms.length * 2;
+  private growHits(atLeast: number): void {
+    const n = Math.max(atLeast, this.hitAtoms.length * 2);
     const a = new Int32Array(n);
     a.set(this.hitAtoms);
     const d = new Float64Array(n);

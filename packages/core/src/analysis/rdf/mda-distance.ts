@@ -110,9 +110,14 @@ export class MdaDistance {
     for (let k = 0; k < 3; k++) this.inv[k] = 1 / b[4 * k];
     let maxBox = 0;
     for (let k = 0; k < 9; k++) maxBox = Math.max(maxBox, Math.abs(b[k]));
-    // float32 rounding of differences and wrapped coordinates, plus the float32 box: a few
-    // ulps of the largest magnitude involved (2^-18 ≈ 32 ulps of float32 relative precision).
-    this.tolerance = 2 ** -18 * (maxAbsCoord + 3 * maxBox);
+    // Error bound, u = 2^-24 (float32 unit roundoff), X = maxAbsCoord, B = maxBox: the float32
+    // difference errs by ≤ u·2X, the float32 1/L by ≤ u·2X after the product, each of the
+    // |n| ≤ 2X/L + 1 box shifts by ≤ 3u·L (float32 lengths rebuilt from nm), triclinic
+    // wrapping adds ≤ ~10u·B per component; over three components ≤ √3·u·(10X + 15B) ≈
+    // u·(17X + 26B). Measured worst cases (mda-distance.test.ts, coordinates up to ten boxes
+    // out, orthorhombic and dodecahedral): ≤ 4.2·u·(X + B). We use u·(32X + 48B), ≥ 8× the
+    // measured worst; pairs within it of a bin edge are re-binned with MDAnalysis' arithmetic.
+    this.tolerance = 2 ** -19 * (maxAbsCoord + 1.5 * maxBox);
     const n = positions.length / 3;
     if (!this.ortho) {
       if (this.stamp.length < n) {
