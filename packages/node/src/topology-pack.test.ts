@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { packTopology, unpackTopology, type Topology } from '@solvscope/core';
 import { MG_TFSI_DME, TRICLINIC } from '@solvscope/fixtures';
-import { loadTopology } from './open.js';
+import { loadTopology, openTrajectory } from './open.js';
+import { prepareNodeJob } from './job.js';
 
 function plain(t: Topology) {
   // compare typed arrays by content whatever their buffer (shared or not)
@@ -30,5 +31,26 @@ describe('packed topology (what workers receive)', () => {
     expect(plain(unpackTopology(got))).toEqual(plain(t));
     got.molecules[0] = 12345; // same memory on both sides
     expect(p.molecules[0]).toBe(12345);
+  });
+
+  it('lets a worker prepare its job from the packed topology without reading any topology file', async () => {
+    const t = await loadTopology(MG_TFSI_DME.gro);
+    const tr = await openTrajectory(MG_TFSI_DME.xtc);
+    const index = tr.index;
+    await tr.close();
+    const job = await prepareNodeJob({
+      traj: MG_TFSI_DME.xtc,
+      top: '/nonexistent/topology.gro',
+      topology: packTopology(t),
+      index,
+      requests: [{ id: 'rdf', spec: { ref: 'name MG', sel: 'name O1', rMax: 8 } }],
+      frameCount: index.offsets.length - 1,
+    });
+    try {
+      expect(job.system.topology.atomCount).toBe(t.atomCount);
+      expect(job.system.topology.species.map((s) => s.name)).toEqual(t.species.map((s) => s.name));
+    } finally {
+      await job.source.close();
+    }
   });
 });
