@@ -6,12 +6,13 @@
 // Steps (each a child process; their own options are documented in each file):
 //   kernels  bench/kernels/xtc-decode.bench.mjs   XTC decode M atoms/s vs MDAnalysis (fixtures)
 //            bench/kernels/geometry.bench.mjs     cell list / pair histogram vs a C kernel
+//            bench/kernels/shell.bench.mjs        shell assignment (solvation accumulate) vs g(r)
 //   decode   bench/pipelines/compare-decode.mjs   one-thread decode vs MDAnalysis and MDTraj
 //   rdf      bench/pipelines/compare-rdf.mjs      g(r)+n(r): solvscope 1/all workers, analyze,
 //                                                 MDAnalysis InterRDF, gmx rdf, MDTraj
 //   scaling  bench/pipelines/scaling.mjs          1 vs all workers on 1000 frames of 110k atoms
 //   memory   bench/pipelines/memory.mjs           peak RSS at 100 and 1000 frames, 1.26 GB XTC
-// A full run takes ~20 min on 2 cores (kernels 2, decode 2, rdf 7, scaling 2, memory 5); to
+// A full run takes ~20 min on 2 cores (kernels 2.5, decode 2, rdf 7, scaling 2, memory 5); to
 // stay under 10 min per command run it in parts: --only kernels,decode / --only rdf /
 // --only scaling,memory (each part merges its numbers into the baseline with --update-baseline).
 // --quick runs kernels, decode and rdf in their quick modes (1 repetition, 50 frames of the
@@ -80,7 +81,11 @@ for (const step of steps) {
   if (step === 'kernels') {
     kernelText.decode = await run('bench/kernels/xtc-decode.bench.mjs', []);
     kernelText.geometry = await run('bench/kernels/geometry.bench.mjs', quick ? ['--quick'] : []);
-    writeFileSync(join(OUT, 'kernels.json'), JSON.stringify({ decode: parseConsoleTable(kernelText.decode), geometry: parseConsoleTable(kernelText.geometry) }, null, 1));
+    kernelText.shell = await run('bench/kernels/shell.bench.mjs', quick ? ['--quick'] : []);
+    writeFileSync(
+      join(OUT, 'kernels.json'),
+      JSON.stringify({ decode: parseConsoleTable(kernelText.decode), geometry: parseConsoleTable(kernelText.geometry), shell: parseConsoleTable(kernelText.shell) }, null, 1),
+    );
   }
   if (step === 'decode') await run('bench/pipelines/compare-decode.mjs', pass);
   if (step === 'rdf') await run('bench/pipelines/compare-rdf.mjs', pass);
