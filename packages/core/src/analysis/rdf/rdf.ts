@@ -294,6 +294,9 @@ function init(ctx: RdfContext): RdfState {
   return { frames: 0, boxedFrames: 0, counts: new Float64Array(ctx.bins), volume: [], inverseVolume: [], minPackingRadius: Infinity };
 }
 
+/** Relative pad of the first grid build over rMax (covers the tie-break tolerance while |coordinates| + 1.5 × box ≲ 600 Å at rMax 12 Å). */
+const RMAX_PAD = 1e-4;
+
 /**
  * Histogram one frame.
  * @throws OptionError (option '--r-max') when rMax exceeds half the shortest periodic
@@ -330,23 +333,28 @@ function accumulate(ctx: RdfContext, state: RdfState, frame: Frame): void {
   const refAtoms = ctx.refAtoms;
   const mda = ctx.mda;
   let tol = 0;
-  let cutoff = ctx.rMax;
+  const grid = ctx.grid;
   if (box) {
-    let m = 0;
-    for (const list of [refAtoms, ctx.selAtoms]) {
-      for (let k = 0; k < list.length; k++) {
-        const a = 3 * list[k];
-        const v = Math.max(Math.abs(pos[a]), Math.abs(pos[a + 1]), Math.abs(pos[a + 2]));
-        if (v > m) m = v;
-      }
+    // The tie-break tolerance needs the largest |coordinate| of ref and sel atoms; the grid
+    // build reads every sel position anyway and reports it, so build first with a padded
+    // cutoff and rebuild only when the tolerance turns out larger than the pad (coordinates
+    // hundreds of boxes away). Extra hits beyond rMax + tol are dropped by the binning below
+    // (their MDAnalysis distance is > rMax), so counts do not depend on the pad.
+    const padded = Math.min(ctx.rMax * (1 + RMAX_PAD), packing);
+    grid.build(pos, ctx.selAtoms, box, padded);
+    let m = grid.maxAbsCoord;
+    for (let k = 0; k < refAtoms.length; k++) {
+      const a = 3 * refAtoms[k];
+      m = Math.max(m, Math.abs(pos[a]), Math.abs(pos[a + 1]), Math.abs(pos[a + 2]));
     }
     mda.setFrame(pos, box, m);
     tol = mda.tolerance;
     // also find pairs just beyond rMax that MDAnalysis' rounding may put at ≤ rMax
-    cutoff = Math.min(ctx.rMax + tol, packing);
+    const cutoff = Math.min(ctx.rMax + tol, packing);
+    if (cutoff > padded) grid.build(pos, ctx.selAtoms, box, cutoff);
+  } else {
+    grid.build(pos, ctx.selAtoms, box, ctx.rMax);
   }
-  const grid = ctx.grid;
-  grid.build(pos, ctx.selAtoms, box, cutoff);
   const counts = state.counts;
   const edges = ctx.edges;
   const bins = ctx.bins;
