@@ -10,6 +10,7 @@ import {
   type FrameIndex,
   type SolvscopeError,
   type Topology,
+  type PackedTopology,
   packTopology,
 } from '@solvscope/core';
 import { openSystem } from './open.js';
@@ -50,6 +51,17 @@ export interface RunAnalysesResult extends FinalizedRun {
   chunks: number;
 }
 
+const packed = new WeakMap<Topology, PackedTopology>();
+/** The topology packed for workers, once per topology object (analyze's two passes share it). */
+function packedFor(t: Topology): PackedTopology {
+  let p = packed.get(t);
+  if (!p) {
+    p = packTopology(t);
+    packed.set(t, p);
+  }
+  return p;
+}
+
 /**
  * Read a trajectory once and run every requested analysis on it, in this thread
  * (`workers: 0`) or on a worker pool. Results are identical for any worker count: the chunk
@@ -80,7 +92,7 @@ async function runOn(options: RunAnalysesOptions, pooled: boolean, pool: WorkerP
     traj: options.traj,
     format: trajectory.format,
     index: pooled ? shareIndex(index) : index,
-    topology: pooled ? packTopology(topology) : undefined,
+    topology: pooled ? packedFor(topology) : undefined,
     requests: options.requests,
     frameCount: frames,
   };
