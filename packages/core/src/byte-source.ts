@@ -14,6 +14,12 @@ export interface ByteSource {
    * of the source. The returned bytes belong to the caller (a source never reuses them).
    */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Optional: read `length` bytes from `offset` into the start of `into` (length ≥ `length`)
+   * and return the filled part (a view of `into`; shorter only at the end of the source).
+   * Streaming readers use it to reuse one buffer instead of allocating one per read.
+   */
+  readInto?(offset: number, length: number, into: Uint8Array): Promise<Uint8Array>;
   /** Release OS resources. Idempotent. */
   close(): Promise<void>;
 }

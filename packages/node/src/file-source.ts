@@ -41,9 +41,15 @@ export class FileByteSource implements ByteSource {
   }
 
   async read(offset: number, length: number): Promise<Uint8Array> {
-    if (!this.fh) throw new SourceError('SOURCE', 'read after close', { file: this.name, byteOffset: offset });
     const len = Math.max(0, Math.min(length, this.size - offset));
-    const buf = new Uint8Array(len);
+    return this.readInto(offset, len, new Uint8Array(len));
+  }
+
+  /** Read into a caller's buffer (reused across reads by streaming readers: no allocation, no fresh pages to fault in). */
+  async readInto(offset: number, length: number, into: Uint8Array): Promise<Uint8Array> {
+    if (!this.fh) throw new SourceError('SOURCE', 'read after close', { file: this.name, byteOffset: offset });
+    const len = Math.max(0, Math.min(length, this.size - offset, into.length));
+    const buf = into;
     let got = 0;
     try {
       while (got < len) {
@@ -54,7 +60,7 @@ export class FileByteSource implements ByteSource {
     } catch (e) {
       throw new SourceError('SOURCE', `read of ${length} bytes failed: ${(e as Error).message}`, { file: this.name, byteOffset: offset });
     }
-    return got === len ? buf : buf.subarray(0, got);
+    return buf.subarray(0, got);
   }
 
   async close(): Promise<void> {

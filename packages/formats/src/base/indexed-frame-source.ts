@@ -106,6 +106,7 @@ export abstract class IndexedFrameSource implements FrameSource {
     const reuse = options.reuse ?? true;
     const offsets = this.index.offsets;
     let frame = createFrame(this.atomCount);
+    let batch = new Uint8Array(0);
     let i = start;
     while (i < stop) {
       if (options.signal?.aborted) throw new AbortError('ABORTED', 'the operation was aborted', { file: this.name, frame: i });
@@ -115,7 +116,13 @@ export abstract class IndexedFrameSource implements FrameSource {
       while (last + step < stop && offsets[last + step + 1] - offsets[first] <= BATCH_BYTES) last += step;
       const base = offsets[first];
       const len = offsets[last + 1] - base;
-      const bytes = await this.source.read(base, len);
+      // one batch buffer for the whole pass when the source can fill it (frames are decoded
+      // synchronously before the next read, so nothing keeps a view of the old bytes)
+      let bytes: Uint8Array;
+      if (this.source.readInto) {
+        if (batch.length < len) batch = new Uint8Array(len);
+        bytes = await this.source.readInto(base, len, batch);
+      } else bytes = await this.source.read(base, len);
       if (bytes.length !== len) {
         throw new FormatError('TRUNCATED', `frames ${first}..${last} need ${len} bytes, file ends after ${bytes.length}`, {
           file: this.name,

@@ -12,15 +12,18 @@ export class TestFileSource implements ByteSource {
     return new TestFileSource(basename(path), st.size, fh);
   }
   async read(offset: number, length: number): Promise<Uint8Array> {
-    const len = Math.max(0, Math.min(length, this.size - offset));
-    const buf = new Uint8Array(len);
+    return this.readInto(offset, length, new Uint8Array(Math.max(0, Math.min(length, this.size - offset))));
+  }
+  /** Like FileByteSource.readInto, so the conformance suite streams through reused buffers as the CLI does. */
+  async readInto(offset: number, length: number, buf: Uint8Array): Promise<Uint8Array> {
+    const len = Math.max(0, Math.min(length, this.size - offset, buf.length));
     let got = 0;
     while (got < len) {
       const { bytesRead } = await this.fh.read(buf, got, len - got, offset + got);
       if (bytesRead === 0) break;
       got += bytesRead;
     }
-    return got === len ? buf : buf.subarray(0, got);
+    return buf.subarray(0, got);
   }
   async close(): Promise<void> {
     await this.fh.close().catch(() => {});
