@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AbortError, SolvscopeError } from '@solvscope/core';
 import { FORMATS, MG_TFSI_DME, TRICLINIC } from '@solvscope/fixtures';
 import { runAnalyses } from './run-analyses.js';
+import { WorkerPool } from './pool-executor.js';
 
 const requests = [{ id: 'summary', spec: {} }];
 
@@ -49,6 +50,18 @@ describe('worker pool executor', () => {
         [0, 2],
         [4, 10],
       ]);
+    }
+  });
+
+  it('starts when this process runs with Node options workers refuse (e.g. --max-old-space-size) and drops only those', async () => {
+    const pool = new WorkerPool({ workers: 1, execArgv: ['--max-old-space-size=3000', '--no-warnings', '--expose-gc'] });
+    try {
+      expect(pool.execArgv).toEqual(['--no-warnings']);
+      const r = await runAnalyses({ traj: FORMATS.xtc, requests, pool });
+      expect(r.errors).toEqual([]);
+      expect(r.frames).toBe(10);
+    } finally {
+      await pool.close();
     }
   });
 });

@@ -49,6 +49,23 @@ export function defaultWorkerCount(): number {
 export interface WorkerPoolOptions {
   /** Worker threads (default: available cores). */
   workers?: number;
+  /** Node options for the workers (default: this process's, see {@link workerExecArgv}). */
+  execArgv?: string[];
+}
+
+/**
+ * Flags of `argv` that Node refuses for worker threads (per-process options such as
+ * --max-old-space-size, --expose-gc, --stack-size): found by asking Node, since the list
+ * depends on its version. V8 flags among them already apply to every isolate of the process.
+ */
+function invalidForWorkers(e: unknown): string[] | null {
+  const err = e as { code?: string; message?: string };
+  if (err?.code !== 'ERR_WORKER_INVALID_EXEC_ARGV' || !err.message) return null;
+  const list = err.message.split(':').slice(1).join(':');
+  return list
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 }
 
 /**
@@ -56,24 +73,32 @@ export interface WorkerPoolOptions {
  * auto-cutoff pass and its full pass, so threads start (and load the code) once.
  */
 export class WorkerPool {
-  readonly piscina: Piscina;
+  readonly piscina!: Piscina;
   readonly workers: number;
 
   constructor(options: WorkerPoolOptions = {}) {
     const n = options.workers ?? defaultWorkerCount();
     if (!Number.isInteger(n) || n < 1) throw new OptionError('OPTION', `--workers must be a positive integer (got ${n})`, { option: '--workers' });
     this.workers = n;
-    this.piscina = new Piscina({
-      filename: workerFile(),
-      minThreads: n,
-      maxThreads: n,
-      idleTimeout: 60_000,
-      concurrentTasksPerWorker: 1,
-      // Workers always run the compiled dist/ code: drop export-condition flags (e.g. the
-      // 'source' condition a test runner adds) that would point them at TypeScript sources.
-      execArgv: workerExecArgv(process.execArgv),
-    });
+    // Workers always run the compiled dist/ code: drop export-condition flags (e.g. the
+    // 'source' condition a test runner adds) that would point them at TypeScript sources.
+    let execArgv = workerExecArgv(options.execArgv ?? process.execArgv);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        this.piscina = new Piscina({ filename: workerFile(), minThreads: n, maxThreads: n, idleTimeout: 60_000, concurrentTasksPerWorker: 1, execArgv });
+        break;
+      } catch (e) {
+        // `node --max-old-space-size=… solvscope …`: keep the flags workers accept
+        const bad = invalidForWorkers(e);
+        if (!bad || attempt > 0) throw e;
+        execArgv = execArgv.filter((a) => !bad.includes(a));
+      }
+    }
+    this.execArgv = execArgv;
   }
+
+  /** The Node options the workers run with. */
+  readonly execArgv: string[];
 
   async close(): Promise<void> {
     await this.piscina.destroy();
