@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { AbortError, SolvscopeError } from '@solvscope/core';
 import { FORMATS, MG_TFSI_DME, TRICLINIC } from '@solvscope/fixtures';
 import { runAnalyses } from './run-analyses.js';
-import { WorkerPool } from './pool-executor.js';
+import { PoolExecutor, WorkerPool } from './pool-executor.js';
+import { openTrajectory } from './open.js';
+import { planChunks, type ChunkOutcome } from '@solvscope/core';
 
 const requests = [{ id: 'summary', spec: {} }];
 
@@ -63,5 +65,31 @@ describe('worker pool executor', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it('hands chunks out in plan order with a bounded window, so few finished chunks ever wait for the in-order merge', async () => {
+    const tr = await openTrajectory(TRICLINIC.xtc);
+    const plan = planChunks(tr.frameCount, { chunkFrames: 2 });
+    const job = { traj: TRICLINIC.xtc, index: tr.index, requests, frameCount: tr.frameCount };
+    await tr.close();
+    const ex = new PoolExecutor(job, { workers: 2 });
+    const arrived = new Set<number>();
+    let maxWaiting = 0;
+    try {
+      await ex.run(plan, {
+        onOutcome: (o: ChunkOutcome) => {
+          arrived.add(o.chunk.index);
+          let next = 0;
+          while (arrived.has(next)) next++;
+          maxWaiting = Math.max(maxWaiting, [...arrived].filter((k) => k > next).length);
+        },
+      });
+    } finally {
+      await ex.close();
+    }
+    expect(plan.length).toBeGreaterThan(20);
+    expect(arrived.size).toBe(plan.length);
+    // 2 workers × 2 in flight: at most 3 later chunks can finish before an earlier one
+    expect(maxWaiting).toBeLessThanOrEqual(3);
   });
 });
