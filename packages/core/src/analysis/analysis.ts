@@ -1,5 +1,26 @@
 import type { Frame } from '../frame.js';
 import type { Topology } from '../topology.js';
+import type { NeighborGrid } from '../geometry/neighbor-grid.js';
+
+/**
+ * What the analyses of one job share while they process one frame (cleared before each
+ * frame, never crosses threads). `grids`: neighbour grids already built on this frame's
+ * positions, each over the listed atoms, so a later analysis can query them (with a radius up
+ * to the grid's cutoff) instead of building its own: analyze's g(r)s publish theirs and the
+ * shell assignment reuses them.
+ */
+export interface FrameScratch {
+  grids: { atoms: Int32Array; grid: NeighborGrid }[];
+}
+
+/** A scratch object for {@link Analysis.accumulate}; reset with {@link resetFrameScratch} before each frame. */
+export function createFrameScratch(): FrameScratch {
+  return { grids: [] };
+}
+
+export function resetFrameScratch(s: FrameScratch): void {
+  s.grids.length = 0;
+}
 
 /**
  * What an analysis knows about the system before the first frame.
@@ -35,7 +56,8 @@ export interface Analysis<Spec, Ctx, State extends AnalysisState, Result> {
   readonly id: string;
   setup(spec: Spec, system: SystemInfo): Ctx;
   init(ctx: Ctx): State;
-  accumulate(ctx: Ctx, state: State, frame: Frame): void;
+  /** Add one frame. `scratch` (optional) is shared by the job's analyses for this frame only. */
+  accumulate(ctx: Ctx, state: State, frame: Frame, scratch?: FrameScratch): void;
   merge(ctx: Ctx, into: State, other: State): void;
   finalize(ctx: Ctx, merged: State, chunks: readonly State[]): Result;
   /**
@@ -51,13 +73,25 @@ export type AnyAnalysis = Analysis<any, any, any, any>;
 
 /** Collect the ArrayBuffers inside a state, for transfer lists. */
 export function stateTransferables(state: unknown, out: ArrayBuffer[] = [], seen = new Set<unknown>()): ArrayBuffer[] {
-  if (state === null || typeof state !== 'object' || seen.has(state)) return out;
-  seen.add(state);
-  if (ArrayBuffer.isView(state)) {
-    const buf = state.buffer as ArrayBuffer;
-    if (!out.includes(buf) && buf.byteLength > 0) out.push(buf);
-    return out;
-  }
-  for (const v of Array.isArray(state) ? state : Object.values(state as object)) stateTransferables(v, out, seen);
+  const bufs = new Set<ArrayBuffer>(out);
+  const walk = (v: object): void => {
+    if (seen.has(v)) return;
+    seen.add(v);
+    if (ArrayBuffer.isView(v)) {
+      const buf = v.buffer as ArrayBuffer;
+      if (buf.byteLength > 0 && !bufs.has(buf)) {
+        bufs.add(buf);
+        out.push(buf);
+      }
+      return;
+    }
+    // states hold long arrays of numbers (residence intervals): look only at object entries
+    const items = Array.isArray(v) ? v : Object.values(v);
+    for (let k = 0; k < items.length; k++) {
+      const x = items[k];
+      if (x !== null && typeof x === 'object') walk(x);
+    }
+  };
+  if (state !== null && typeof state === 'object') walk(state);
   return out;
 }

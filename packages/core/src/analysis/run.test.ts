@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Analysis } from './analysis.js';
+import { stateTransferables, type Analysis } from './analysis.js';
 import { RunMerger, finalizeRun, type ChunkOutcome } from './run.js';
 
 // A toy analysis: the state is the list of frames seen plus a big payload that finalize only
@@ -43,5 +43,24 @@ describe('RunMerger', () => {
     expect(r.failures.map((f) => f.chunk.index)).toEqual([1]);
     expect(r.covered).toEqual([[0, 2], [4, 6]]);
     expect(r.frames).toBe(4);
+  });
+});
+
+describe('stateTransferables', () => {
+  it('lists each non-empty buffer once, through nested objects and long number arrays', () => {
+    const a = new Float64Array(4);
+    const b = new Int32Array(8);
+    const view = new Uint8Array(b.buffer, 4, 4); // same buffer as b
+    const state = {
+      counts: a,
+      windows: { pairs: [{ k: 1, iv: Array.from({ length: 1000 }, (_, i) => i) }, { k: 2, iv: [], hd: [b, view] }] },
+      empty: new Float64Array(0),
+      names: ['x', 'y'],
+      none: null,
+    };
+    const out = stateTransferables(state);
+    expect(out).toHaveLength(2);
+    expect(out).toContain(a.buffer);
+    expect(out).toContain(b.buffer);
   });
 });

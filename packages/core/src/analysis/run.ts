@@ -1,6 +1,6 @@
 import { AbortError, SolvscopeError, serializeError, type SerializedError } from '../errors.js';
 import type { FrameSource } from '../frame-source.js';
-import type { AnalysisState, AnyAnalysis, SystemInfo } from './analysis.js';
+import { createFrameScratch, resetFrameScratch, type AnalysisState, type AnyAnalysis, type SystemInfo } from './analysis.js';
 import { chunkLength, type Chunk } from './plan.js';
 
 /** One analysis of a run, as plain JSON (crosses threads). `key` names it in the report. */
@@ -74,12 +74,14 @@ export interface Executor {
  */
 export async function accumulateChunk(job: PreparedJob, chunk: Chunk, signal?: AbortSignal, onFrame?: () => void): Promise<ChunkOutcome> {
   const states = job.analyses.map((a) => a.def.init(a.ctx) as AnalysisState);
+  const scratch = createFrameScratch();
   let frames = 0;
   for await (const frame of job.source.frames({ start: chunk.start, stop: chunk.stop, step: chunk.step, signal })) {
     if (signal?.aborted) throw new AbortError('ABORTED', 'the operation was aborted', { file: job.source.name, frame: frame.index });
+    resetFrameScratch(scratch);
     for (let k = 0; k < job.analyses.length; k++) {
       const a = job.analyses[k];
-      a.def.accumulate(a.ctx, states[k], frame);
+      a.def.accumulate(a.ctx, states[k], frame, scratch);
     }
     frames++;
     onFrame?.();

@@ -168,11 +168,11 @@ export class NeighborGrid {
   }
 
   /**
-   * All built atoms with minimum-image distance strictly below `cutoff` from (x, y, z) (Å;
-   * any point, inside the cell or not). Returns the count; the hits are in
+   * All built atoms with minimum-image distance strictly below `radius` (default, and at most,
+   * the build's `cutoff`) from (x, y, z) (Å; any point, inside the cell or not). Returns the count; the hits are in
    * `hitAtoms[0..count)` and `hitD2[0..count)` (Å²), grouped by cell (no particular order).
    */
-  query(x: number, y: number, z: number): number {
+  query(x: number, y: number, z: number, radius = this.cutoff): number {
     if (!(Number.isFinite(x) && Number.isFinite(y) && Number.isFinite(z)) || this.atomCount === 0) return 0;
     const R = this.rot;
     if (R) {
@@ -201,7 +201,8 @@ export class NeighborGrid {
       y -= fb * by + fc * cy;
       z -= fc * cz;
     }
-    const rc = this.cutoff;
+    // a smaller radius visits the cells of the build cutoff but prunes rows and runs by rc
+    const rc = radius < this.cutoff ? radius : this.cutoff;
     const rc2 = rc * rc;
     const rcPad = rc * (1 + 1e-12);
     const rcPad2 = rcPad * rcPad;

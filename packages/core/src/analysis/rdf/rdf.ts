@@ -5,7 +5,7 @@ import { periodicCell } from '../../geometry/minimum-image.js';
 import { NeighborGrid } from '../../geometry/neighbor-grid.js';
 import { isDynamic, parseSelection, selectNonEmpty } from '../../selection/index.js';
 import type { Topology } from '../../topology.js';
-import type { Analysis, SystemInfo } from '../analysis.js';
+import type { Analysis, FrameScratch, SystemInfo } from '../analysis.js';
 import { blockAverage } from '../stats.js';
 import { exactSumAdd, exactSumMerge, exactSumValue, type ExactSum } from './exact-sum.js';
 import { firstShell, type FirstShell } from './first-shell.js';
@@ -304,7 +304,7 @@ const RMAX_PAD = 1e-4;
  * @throws SolvscopeError 'UNSUPPORTED' for norm 'rdf' on a frame without a box; 'MISMATCH'
  *   when the frame has fewer atoms than the selections need.
  */
-function accumulate(ctx: RdfContext, state: RdfState, frame: Frame): void {
+function accumulate(ctx: RdfContext, state: RdfState, frame: Frame, scratch?: FrameScratch): void {
   const pos = frame.positions;
   if (pos.length < 3 * (ctx.maxAtom + 1)) {
     throw new SolvscopeError('MISMATCH', `the frame has ${pos.length / 3} atoms but the selections refer to atom ${ctx.maxAtom + 1}`, { frame: frame.index });
@@ -355,6 +355,8 @@ function accumulate(ctx: RdfContext, state: RdfState, frame: Frame): void {
   } else {
     grid.build(pos, ctx.selAtoms, box, ctx.rMax);
   }
+  // later analyses of this frame (shell assignment) may query this grid
+  scratch?.grids.push({ atoms: ctx.selAtoms, grid });
   const counts = state.counts;
   const edges = ctx.edges;
   const bins = ctx.bins;

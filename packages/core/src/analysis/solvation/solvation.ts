@@ -2,7 +2,7 @@ import { boxInscribedRadius } from '../../box.js';
 import { OptionError } from '../../errors.js';
 import type { Frame } from '../../frame.js';
 import { NeighborGrid } from '../../geometry/neighbor-grid.js';
-import type { Analysis, SystemInfo } from '../analysis.js';
+import type { Analysis, FrameScratch, SystemInfo } from '../analysis.js';
 import { blockAverage } from '../stats.js';
 import { speciationLabel } from './labels.js';
 import { axisAppend, axisConcat, axisDt, axisJoin, createAxis, SEG, segmentCount, lastSegmentLength, firstSegmentLength, type FrameAxis } from './frame-axis.js';
@@ -265,6 +265,12 @@ interface StateCache {
 /** Per-thread context: the resolved spec plus scratch buffers. */
 export interface SolvationRuntime extends SolvationContext {
   grid: NeighborGrid;
+  /** [grid], for the loop over grids when no shared grid is used. */
+  ownGrid: NeighborGrid[];
+  /** Which published grids cover the donors (see sharedGrids), for the last set of published atom lists. */
+  shared: { lists: Int32Array[]; use: number[] | null } | null;
+  /** Frames whose shells came from grids shared by the g(r)s (tests, profiling). */
+  sharedFrames: number;
   caches: WeakMap<object, StateCache>;
   /** Stamp per molecule: the ion-frame tick it was last seen in, and its contacts then. */
   molStamp: Float64Array;
@@ -327,9 +333,13 @@ function setup(spec: SolvationSpec, system: SystemInfo): SolvationRuntime {
           tolerancePs: c.residence.tolerancePs,
           timestepPs: c.timestepPs,
         };
+  const grid = new NeighborGrid();
   return {
     ...c,
-    grid: new NeighborGrid(),
+    grid,
+    ownGrid: [grid],
+    shared: null,
+    sharedFrames: 0,
     caches: new WeakMap(),
     molStamp: new Float64Array(nm).fill(-1),
     molHits: new Int32Array(nm),
@@ -424,7 +434,46 @@ function grow32(a: Int32Array, need: number): Int32Array {
   return g;
 }
 
-function accumulate(ctx: SolvationRuntime, st: SolvationState, frame: Frame): void {
+/**
+ * Grids published on this frame (by the g(r)s of the same job) that together hold exactly the
+ * donor atoms, each once, with a cutoff ≥ the largest shell cutoff; null when they do not.
+ * The check runs when the set of published atom lists changes (once per thread in practice).
+ */
+function sharedGrids(ctx: SolvationRuntime, scratch: FrameScratch | undefined): NeighborGrid[] | null {
+  const pub = scratch?.grids;
+  if (!pub || pub.length === 0) return null;
+  const memo = ctx.shared;
+  let same = memo !== null && memo.lists.length === pub.length;
+  for (let k = 0; same && k < pub.length; k++) if (memo!.lists[k] !== pub[k].atoms) same = false;
+  if (!same) {
+    const lists = pub.map((g) => g.atoms);
+    const use: number[] = [];
+    const seen = new Uint8Array(ctx.slotOfAtom.length);
+    let covered = 0;
+    let ok = true;
+    for (let k = 0; k < pub.length && ok; k++) {
+      const atoms = pub[k].atoms;
+      let donors = 0;
+      for (let q = 0; q < atoms.length; q++) if (ctx.slotOfAtom[atoms[q]] >= 0) donors++;
+      if (donors === 0) continue; // another selection: not needed
+      if (donors !== atoms.length) ok = false; // mixes donors and other atoms
+      for (let q = 0; q < atoms.length && ok; q++) {
+        if (seen[atoms[q]]) ok = false; // two grids hold the same atom
+        seen[atoms[q]] = 1;
+      }
+      covered += donors;
+      use.push(k);
+    }
+    ctx.shared = { lists, use: ok && covered === ctx.donorAtoms.length ? use : null };
+  }
+  const use = ctx.shared!.use;
+  if (!use) return null;
+  const grids = use.map((k) => pub[k].grid);
+  for (const g of grids) if (g.cutoff < ctx.maxCutoff) return null;
+  return grids;
+}
+
+function accumulate(ctx: SolvationRuntime, st: SolvationState, frame: Frame, scratch?: FrameScratch): void {
   const pos = frame.positions;
   const box = frame.box;
   if (box && ctx.maxCutoff > boxInscribedRadius(box)) {
@@ -439,32 +488,44 @@ function accumulate(ctx: SolvationRuntime, st: SolvationState, frame: Frame): vo
   const { slotOfAtom, nameOfAtom, slotOfMolecule, cut2, ionMolecule, molStamp, molHits, atomCnt, ionSlotCounts, ionStart } = ctx;
   const molOf = ctx.topology.molecules;
   const cache = cacheOf(ctx, st);
-  ctx.grid.build(pos, ctx.donorAtoms, box, ctx.maxCutoff);
+  // The g(r)s of the same job have built grids over the donor atoms on this frame already
+  // (at 12 Å): query those with the shell radius instead of building another one. Same pairs,
+  // same squared distances (minimum images are found the same way), so the same shells.
+  let grids = sharedGrids(ctx, scratch);
+  if (grids) ctx.sharedFrames++;
+  else {
+    ctx.grid.build(pos, ctx.donorAtoms, box, ctx.maxCutoff);
+    grids = ctx.ownGrid;
+  }
+  const radius = ctx.maxCutoff;
   let nb = 0;
   ionSlotCounts.fill(0);
   for (let i = 0; i < nI; i++) {
     const tick = ++ctx.tick;
     const a = ctx.ionAtoms[i];
-    const n = ctx.grid.query(pos[3 * a], pos[3 * a + 1], pos[3 * a + 2]);
-    const hitA = ctx.grid.hitAtoms;
-    const hitD = ctx.grid.hitD2;
     atomCnt.fill(0);
     const start = nb;
     const own = ionMolecule[i];
-    for (let k = 0; k < n; k++) {
-      const at = hitA[k];
-      const s = slotOfAtom[at];
-      if (!(hitD[k] < cut2[s])) continue;
-      const m = molOf[at];
-      if (m === own) continue;
-      atomCnt[s]++;
-      st.nameHist[s][nameOfAtom[at]]++;
-      if (molStamp[m] !== tick) {
-        molStamp[m] = tick;
-        molHits[m] = 1;
-        if (nb >= ctx.bound.length) ctx.bound = grow32(ctx.bound, nb + 1);
-        ctx.bound[nb++] = m;
-      } else molHits[m]++;
+    for (let g = 0; g < grids.length; g++) {
+      const grid = grids[g];
+      const n = grid.query(pos[3 * a], pos[3 * a + 1], pos[3 * a + 2], radius);
+      const hitA = grid.hitAtoms;
+      const hitD = grid.hitD2;
+      for (let k = 0; k < n; k++) {
+        const at = hitA[k];
+        const s = slotOfAtom[at];
+        if (!(hitD[k] < cut2[s])) continue;
+        const m = molOf[at];
+        if (m === own) continue;
+        atomCnt[s]++;
+        st.nameHist[s][nameOfAtom[at]]++;
+        if (molStamp[m] !== tick) {
+          molStamp[m] = tick;
+          molHits[m] = 1;
+          if (nb >= ctx.bound.length) ctx.bound = grow32(ctx.bound, nb + 1);
+          ctx.bound[nb++] = m;
+        } else molHits[m]++;
+      }
     }
     const bound = ctx.bound;
     // insertion sort: shells are small, and sorted lists make membership canonical

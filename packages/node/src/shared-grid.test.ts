@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import {
+  accumulateChunk,
+  defaultAnalyses,
+  finalizeRun,
+  planAnalyze,
+  planChunks,
+  rdfRequests,
+  resolveCutoffs,
+  setupAnalyses,
+  solvationRequest,
+  type PreparedJob,
+} from '@solvscope/core';
+import { MGCL2_WATER, MG_TFSI_DME } from '@solvscope/fixtures';
+import { openSystem } from './open.js';
+
+/** Run the requests in process over the first `frames` frames; returns results and the contexts. */
+async function run(traj: string, top: string, requests: ReturnType<typeof rdfRequests>, frames: number) {
+  const { topology, trajectory } = await openSystem(traj, { top });
+  try {
+    const system = { topology, frameCount: frames, periodic: true };
+    const job: PreparedJob = { source: trajectory, system, analyses: setupAnalyses(defaultAnalyses, requests, system) };
+    const outcomes = [];
+    for (const c of planChunks(trajectory.frameCount, { stop: frames, chunkFrames: 7 })) outcomes.push(await accumulateChunk(job, c));
+    return { run: finalizeRun(job, outcomes), ctx: job.analyses.map((a) => a.ctx as { sharedFrames?: number }) };
+  } finally {
+    await trajectory.close();
+  }
+}
+
+describe('shell assignment on the grids of the g(r)s (FrameScratch)', () => {
+  for (const [label, fx, ion, cutoff] of [
+    ['Mg(TFSI)2 in DME, two partners with several donor elements', MG_TFSI_DME, 'name MG', 2.8],
+    ['MgCl2 in water', MGCL2_WATER, 'name MG', 2.5],
+  ] as const) {
+    it(`gives the same solvation result as its own grid (${label})`, async () => {
+      const { topology, trajectory } = await openSystem(fx.xtc, { top: fx.gro });
+      await trajectory.close();
+      const plan = planAnalyze(topology, { ion, cutoff }, 12.5);
+      const solv = solvationRequest(plan, resolveCutoffs(plan, plan.partners.map(() => null)));
+      const together = await run(fx.xtc, fx.gro, [...rdfRequests(plan), solv], 40);
+      const alone = await run(fx.xtc, fx.gro, [solv], 40);
+      const k = plan.partners.length;
+      expect(together.ctx[k].sharedFrames).toBe(40); // every frame used the g(r)s' grids
+      expect(alone.ctx[0].sharedFrames).toBe(0);
+      expect(together.run.results[k]).toEqual(alone.run.results[0]);
+    });
+  }
+});
