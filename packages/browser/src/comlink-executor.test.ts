@@ -12,6 +12,7 @@ import {
   planChunks,
   setupAnalyses,
   type AnalysisRequest,
+  type ChunkOutcome,
   type FrameIndex,
 } from '@solvscope/core';
 import { MG_TFSI_DME } from '@solvscope/fixtures';
@@ -82,6 +83,22 @@ describe('ComlinkExecutor', () => {
     expect(run.frames).toBe(MG_TFSI_DME.frames);
     expect(run.results).toEqual(await inProcess(chunkFrames));
     expect(seen[seen.length - 1]).toBe(MG_TFSI_DME.frames);
+  });
+
+  it('merges chunk states in the first worker as they arrive (runMerged) with the same result', async () => {
+    const ex = new ComlinkExecutor(jobOf(), workers(2));
+    const plan = planChunks(MG_TFSI_DME.frames, { chunkFrames: 7 });
+    const kept: ChunkOutcome[] = [];
+    const run = await ex.runMerged(plan, { onProgress: () => {} });
+    // the plain run with onOutcome hands the states over and keeps only summaries
+    const again = new ComlinkExecutor(jobOf(), workers(1));
+    const slim = await again.run(plan, { onOutcome: (o) => kept.push(o) });
+    await ex.close();
+    await again.close();
+    expect(run.frames).toBe(MG_TFSI_DME.frames);
+    expect(run.results).toEqual(await inProcess(7));
+    expect(kept.every((o) => o.states)).toBe(true);
+    expect(slim.every((o) => o.states === undefined)).toBe(true);
   });
 
   it('keeps the chunks that worked when one chunk hits a corrupt frame, and names file and frame', async () => {

@@ -6,6 +6,7 @@ import {
   SolvscopeError,
   chunkLength,
   serializeError,
+  stateTransferables,
   type Chunk,
   type ChunkOutcome,
   type Executor,
@@ -74,7 +75,11 @@ export class ComlinkExecutor implements Executor {
       partial.delete(o.chunk.index);
       if (o.frames > reported) progress.frame(o.frames - reported);
       progress.chunk();
-      out.push(o);
+      if (options.onOutcome) {
+        // the caller takes the states (e.g. merges them at once): keep only the summary
+        options.onOutcome(o);
+        out.push({ chunk: o.chunk, frames: o.frames, error: o.error });
+      } else out.push(o);
     };
     const queue = [...plan];
     const tries = new Map<number, number>();
@@ -151,6 +156,30 @@ export class ComlinkExecutor implements Executor {
   /** Merge and finalize the outcomes in the first worker (which has the analyses set up). */
   finalize(outcomes: ChunkOutcome[]) {
     return this.workers[0].finalize(this.jobId, outcomes);
+  }
+
+  /**
+   * Run and finalize with bounded memory: each chunk's state goes on (transferred) to the first
+   * worker as soon as it arrives and is merged there in chunk order, keeping only block
+   * summaries; this thread never holds more than the states in transit. Same result as
+   * `finalize(await run(plan))`.
+   */
+  async runMerged(plan: Chunk[], options: RunOptions = {}) {
+    const merger = this.workers[0];
+    await this.prepare();
+    await merger.mergeBegin(this.jobId, plan);
+    let chain: Promise<void> = Promise.resolve();
+    let mergeError: unknown = null;
+    await this.run(plan, {
+      ...options,
+      onOutcome: (o) => {
+        const send = o.states ? Comlink.transfer(o, stateTransferables(o.states)) : o;
+        chain = chain.then(() => merger.mergeAdd(this.jobId, send)).catch((e) => void (mergeError ??= e));
+      },
+    });
+    await chain;
+    if (mergeError) throw mergeError;
+    return merger.mergeFinish(this.jobId);
   }
 
   /** Close the job's files in every worker (the workers themselves stay up). */

@@ -108,8 +108,8 @@ export class BrowserSession {
     const workers = this.workers();
     const ex = new ComlinkExecutor(job, workers);
     try {
-      const outcomes = await ex.run(plan, { signal: options.signal, onProgress: options.onProgress });
-      const run = await ex.finalize(outcomes);
+      // states are merged in a worker as they arrive: memory does not grow with the run
+      const run = await ex.runMerged(plan, { signal: options.signal, onProgress: options.onProgress });
       return { ...run, errors: run.failures.map((f) => errorFromJSON(f.error)), chunks: plan.length, workers: workers.length };
     } finally {
       await ex.close();

@@ -5,6 +5,7 @@ import {
   accumulateChunk,
   defaultAnalyses,
   finalizeRun,
+  RunMerger,
   serializeError,
   setupAnalyses,
   stateTransferables,
@@ -83,6 +84,14 @@ export interface ViewerWorkerApi {
   runChunk(jobId: string, chunk: Chunk, onFrames?: (chunkIndex: number, frames: number) => void): Promise<ChunkOutcome>;
   /** Merge outcomes in chunk order and finalize (the same code as `finalizeRun` in process). */
   finalize(jobId: string, outcomes: ChunkOutcome[]): Promise<FinalizedRun>;
+  /**
+   * Incremental merge for long runs: `mergeBegin` with the plan, `mergeAdd` each outcome as it
+   * arrives (any order; merged in chunk order, only block summaries kept), `mergeFinish` to
+   * finalize. Memory stays bounded however many chunks the run has.
+   */
+  mergeBegin(jobId: string, plan: Chunk[]): Promise<void>;
+  mergeAdd(jobId: string, outcome: ChunkOutcome): Promise<void>;
+  mergeFinish(jobId: string): Promise<FinalizedRun>;
   /** Abort `open` ('open') or a job's running chunks. */
   cancel(id: string): void;
   /** Close a job's files. */
@@ -94,6 +103,7 @@ export interface ViewerWorkerApi {
 interface JobEntry {
   prepared: Promise<PreparedJob>;
   abort: AbortController;
+  merger?: Promise<RunMerger>;
 }
 
 /**
@@ -226,6 +236,26 @@ export function createViewerWorkerApi(registry: AnalysisRegistry = defaultAnalys
     async finalize(jobId, outcomes) {
       const job = await jobOf(jobId).prepared;
       return finalizeRun(job, outcomes);
+    },
+
+    async mergeBegin(jobId, plan) {
+      const entry = jobOf(jobId);
+      entry.merger = entry.prepared.then((job) => new RunMerger(job, plan));
+      await entry.merger;
+    },
+
+    async mergeAdd(jobId, outcome) {
+      const merger = jobOf(jobId).merger;
+      if (!merger) throw new SolvscopeError('INTERNAL', `mergeAdd before mergeBegin for job ${jobId}`);
+      (await merger).add(outcome);
+    },
+
+    async mergeFinish(jobId) {
+      const entry = jobOf(jobId);
+      if (!entry.merger) throw new SolvscopeError('INTERNAL', `mergeFinish before mergeBegin for job ${jobId}`);
+      const run = (await entry.merger).finish();
+      entry.merger = undefined;
+      return run;
     },
 
     cancel(id) {

@@ -13,6 +13,7 @@ describe('the worker RPC surface seen through comlink', () => {
     expectTypeOf<Remote['readFrame']>().returns.toEqualTypeOf<Promise<Frame>>();
     expectTypeOf<Remote['runChunk']>().returns.toEqualTypeOf<Promise<ChunkOutcome>>();
     expectTypeOf<Remote['finalize']>().returns.toEqualTypeOf<Promise<FinalizedRun>>();
+    expectTypeOf<Remote['mergeFinish']>().returns.toEqualTypeOf<Promise<FinalizedRun>>();
     expectTypeOf<Remote['cancel']>().returns.toEqualTypeOf<Promise<void>>();
   });
 
