@@ -38,6 +38,8 @@ export interface AnalyzeRunOptions extends AnalyzeOptions {
   chunkFrames?: number;
   /** 0 = this thread; default = one worker per core. */
   workers?: number;
+  /** Run on this worker pool (kept open; e.g. one pool for every entry of a batch). */
+  pool?: WorkerPool;
   signal?: AbortSignal;
   /** Progress of each pass ('cutoffs' = the short auto-cutoff pass, 'analysis' = the full pass). */
   onProgress?: (phase: 'cutoffs' | 'analysis', p: Progress) => void;
@@ -89,7 +91,8 @@ export async function analyze(options: AnalyzeRunOptions): Promise<AnalyzeRunRes
   }
   const plan = planAnalyze(sys.topology, options, maxRMax);
   // Both passes share the topology read above, the frame index and one worker pool.
-  const pool = options.workers === 0 ? undefined : new WorkerPool({ workers: options.workers });
+  const ownPool = options.workers === 0 || options.pool ? undefined : new WorkerPool({ workers: options.workers });
+  const pool = options.workers === 0 ? undefined : (options.pool ?? ownPool);
   const common = {
     traj: options.traj,
     top: options.top,
@@ -125,7 +128,7 @@ export async function analyze(options: AnalyzeRunOptions): Promise<AnalyzeRunRes
       onProgress: (p) => options.onProgress?.('analysis', p),
     });
   } finally {
-    await pool?.close();
+    await ownPool?.close();
   }
   const rdfs = full.results.slice(0, plan.partners.length) as RdfResult[];
   const solvation = full.results[plan.partners.length] as SolvationResult;

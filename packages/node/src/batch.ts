@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { OptionError, SolvscopeError, type AnalyzeConfig, type AnalyzeReport } from '@solvscope/core';
+import { WorkerPool } from './pool-executor.js';
 import { analyze, sha256File, type AnalyzeRunOptions } from './analyze.js';
 import { cacheDir } from './index-cache.js';
 import { expandGlob } from './glob.js';
@@ -197,6 +198,17 @@ export interface RunBatchOptions {
  */
 export async function runBatch(entries: readonly ResolvedEntry[], options: RunBatchOptions): Promise<EntryOutcome[]> {
   const mine = shardEntries(entries, options.shard);
+  // one worker pool for every entry that runs: threads start and load their code once per batch
+  const lazy: { pool?: WorkerPool } = {};
+  const pool = () => (options.workers === 0 ? undefined : (lazy.pool ??= new WorkerPool({ workers: options.workers })));
+  try {
+    return await runEntries(mine, options, pool);
+  } finally {
+    await lazy.pool?.close();
+  }
+}
+
+async function runEntries(mine: readonly ResolvedEntry[], options: RunBatchOptions, pool: () => WorkerPool | undefined): Promise<EntryOutcome[]> {
   const outcomes: EntryOutcome[] = [];
   for (const [k, e] of mine.entries()) {
     const dir = join(options.outDir, e.id);
@@ -229,6 +241,7 @@ export async function runBatch(entries: readonly ResolvedEntry[], options: RunBa
           binWidth: s.binWidth,
           ...s.frames,
           workers: options.workers,
+          pool: pool(),
           signal: options.signal,
           onProgress: options.onProgress,
         });
