@@ -7,7 +7,7 @@ import {
   finalizeRun,
   RunMerger,
   serializeError,
-  setupAnalyses,
+  prepareJob,
   stateTransferables,
   type AnalysisRegistry,
   type AnalysisRequest,
@@ -188,14 +188,7 @@ export function createViewerWorkerApi(registry: AnalysisRegistry = defaultAnalys
       const abort = new AbortController();
       const prepared = (async (): Promise<PreparedJob> => {
         const { topology, trajectory } = await openBrowserSystem(job.system, { signal: abort.signal });
-        try {
-          const first = trajectory.frameCount > 0 ? await trajectory.readFrame(0) : null;
-          const system = { topology, frameCount: job.frameCount, periodic: !!first?.box };
-          return { source: trajectory, system, analyses: setupAnalyses(registry, job.requests, system) };
-        } catch (e) {
-          await trajectory.close();
-          throw e;
-        }
+        return prepareJob(trajectory, topology, job.requests, job.frameCount, registry);
       })();
       jobs.set(jobId, { prepared, abort });
       try {

@@ -3,7 +3,7 @@ import {
   planChunks,
   rangeLength,
   resolveRange,
-  setupAnalyses,
+  prepareJob,
   unpackTopology,
   type AnalysisRegistry,
   type AnalysisRequest,
@@ -46,14 +46,7 @@ export async function prepareOpenedJob(
   trajectory: FrameSource,
   registry: AnalysisRegistry = defaultAnalyses,
 ): Promise<PreparedJob> {
-  try {
-    const first = trajectory.frameCount > 0 ? await trajectory.readFrame(0) : null;
-    const system = { topology, frameCount: job.frameCount, periodic: !!first?.box };
-    return { source: trajectory, system, analyses: setupAnalyses(registry, job.requests, system) };
-  } catch (e) {
-    await trajectory.close();
-    throw e;
-  }
+  return prepareJob(trajectory, topology, job.requests, job.frameCount, registry);
 }
 
 /** Open the system and set up the analyses; the same code in process and in workers. */

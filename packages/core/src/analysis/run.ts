@@ -31,6 +31,28 @@ export function setupAnalyses(registry: AnalysisRegistry, requests: AnalysisRequ
   });
 }
 
+/**
+ * Set up a job's analyses on a system already opened: reads frame 0 for the box kind, then
+ * `setupAnalyses`. The source belongs to the result; it is closed if setting up fails. The same
+ * code in process, in Node workers and in browser workers.
+ */
+export async function prepareJob(
+  source: FrameSource,
+  topology: SystemInfo['topology'],
+  requests: AnalysisRequest[],
+  frameCount: number,
+  registry: AnalysisRegistry,
+): Promise<PreparedJob> {
+  try {
+    const first = source.frameCount > 0 ? await source.readFrame(0) : null;
+    const system = { topology, frameCount, periodic: !!first?.box };
+    return { source, system, analyses: setupAnalyses(registry, requests, system) };
+  } catch (e) {
+    await source.close();
+    throw e;
+  }
+}
+
 export interface ChunkOutcome {
   chunk: Chunk;
   /** One state per analysis, in request order; absent when the chunk failed. */
