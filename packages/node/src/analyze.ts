@@ -77,6 +77,17 @@ async function fileFacts(path: string, hash: boolean) {
  * @throws SelectionError / OptionError naming the option, FormatError/SourceError naming the file.
  */
 export async function analyze(options: AnalyzeRunOptions): Promise<AnalyzeRunResult> {
+  // Worker threads start (and load their code) while this thread reads the topology; both
+  // passes then run on this one pool.
+  const ownPool = options.workers === 0 || options.pool ? undefined : new WorkerPool({ workers: options.workers });
+  try {
+    return await analyzeOn(options, options.workers === 0 ? undefined : (options.pool ?? ownPool));
+  } finally {
+    await ownPool?.close();
+  }
+}
+
+async function analyzeOn(options: AnalyzeRunOptions, pool: WorkerPool | undefined): Promise<AnalyzeRunResult> {
   const topoOpts = topologyOptionsFromConfig(options.config);
   const sys = await openSystem(options.traj, { top: options.top, format: options.format, topFormat: options.topFormat, ...topoOpts, onWarning: options.onWarning });
   let maxRMax = Infinity;
@@ -90,9 +101,7 @@ export async function analyze(options: AnalyzeRunOptions): Promise<AnalyzeRunRes
     await sys.trajectory.close();
   }
   const plan = planAnalyze(sys.topology, options, maxRMax);
-  // Both passes share the topology read above, the frame index and one worker pool.
-  const ownPool = options.workers === 0 || options.pool ? undefined : new WorkerPool({ workers: options.workers });
-  const pool = options.workers === 0 ? undefined : (options.pool ?? ownPool);
+  // Both passes share the topology read above, the frame index and the worker pool.
   const common = {
     traj: options.traj,
     top: options.top,
@@ -109,27 +118,21 @@ export async function analyze(options: AnalyzeRunOptions): Promise<AnalyzeRunRes
   let sampleFrames = 0;
   let preliminary: (RdfResult | null)[] = plan.partners.map(() => null);
   const warnings: string[] = [];
-  let full: Awaited<ReturnType<typeof runAnalyses>>;
-  let cutoffs: ReturnType<typeof resolveCutoffs>;
-  try {
-    if (plan.needsAutoCutoff) {
-      const sampleStep = range.step * autoCutoffSampleStep(visited);
-      const pre = await runAnalyses({ ...common, start: range.start, stop: range.stop, step: sampleStep, requests: rdfRequests(plan), onProgress: (p) => options.onProgress?.('cutoffs', p) });
-      sampleFrames = pre.frames;
-      preliminary = pre.results as RdfResult[];
-      for (const e of pre.errors) warnings.push(`auto-cutoff pass: ${e.message}`);
-    }
-    cutoffs = resolveCutoffs(plan, preliminary);
-    full = await runAnalyses({
-      ...common,
-      ...range,
-      chunkFrames: options.chunkFrames,
-      requests: [...rdfRequests(plan), solvationRequest(plan, cutoffs)],
-      onProgress: (p) => options.onProgress?.('analysis', p),
-    });
-  } finally {
-    await ownPool?.close();
+  if (plan.needsAutoCutoff) {
+    const sampleStep = range.step * autoCutoffSampleStep(visited);
+    const pre = await runAnalyses({ ...common, start: range.start, stop: range.stop, step: sampleStep, requests: rdfRequests(plan), onProgress: (p) => options.onProgress?.('cutoffs', p) });
+    sampleFrames = pre.frames;
+    preliminary = pre.results as RdfResult[];
+    for (const e of pre.errors) warnings.push(`auto-cutoff pass: ${e.message}`);
   }
+  const cutoffs = resolveCutoffs(plan, preliminary);
+  const full = await runAnalyses({
+    ...common,
+    ...range,
+    chunkFrames: options.chunkFrames,
+    requests: [...rdfRequests(plan), solvationRequest(plan, cutoffs)],
+    onProgress: (p) => options.onProgress?.('analysis', p),
+  });
   const rdfs = full.results.slice(0, plan.partners.length) as RdfResult[];
   const solvation = full.results[plan.partners.length] as SolvationResult;
   if (full.tailError) warnings.push(full.tailError.message);
