@@ -23,6 +23,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FileByteSink, FileByteSource } from '../../packages/node/dist/index.js';
 import { createXtcWriter, openXtc } from '../../packages/formats/dist/index.js';
+import { mulberry32 as rng } from '../../packages/core/dist/random.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -40,17 +41,6 @@ export function parseTiles(s) {
   return t;
 }
 
-/** mulberry32: small, fast, deterministic. Returns uniform [0, 1). */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Fill `out` with N(0, sigma²) samples (Box–Muller, both outputs used). */
 function gaussians(next, out, sigma) {

@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { NeighborGrid } from '../../packages/core/dist/geometry/index.js';
 import { rdfAnalysis } from '../../packages/core/dist/analysis/rdf/index.js';
 import { buildTopology } from '../../packages/core/dist/topology.js';
+import { mulberry32 as rng } from '../../packages/core/dist/random.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
@@ -34,16 +35,6 @@ const TILES = { 3000: [1, 1, 1], 24000: [2, 2, 2], 96000: [4, 4, 2] };
 const R_MAX = [6, 12];
 const BIN = 0.02;
 
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A random block of BASE_ATOMS atoms tiled [nx, ny, nz] times. */
 function makeSystem(atoms) {

@@ -2,17 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { orthorhombicBox, type Box } from '../box.js';
 import { makeWhole, makeWholeAround, unwrapAround, wrapIntoBox } from './make-whole.js';
 import { minimumImageDistance2, periodicCell } from './minimum-image.js';
+import { mulberry32 as rng } from '../random.js';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const dodecahedron = (d: number): Box => new Float64Array([d, 0, 0, 0, d, 0, d / 2, d / 2, (d * Math.SQRT2) / 2]);
 

@@ -2,17 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { boxInscribedRadius, orthorhombicBox, type Box } from '../box.js';
 import { OptionError } from '../errors.js';
 import { maxMinimumImageCutoff, minimumImage, minimumImageDistance, periodicCell } from './minimum-image.js';
+import { mulberry32 as rng } from '../random.js';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Fractional coordinates of r in the box (general inverse), row vectors a, b, c. */
 function fractional(box: Box, x: number, y: number, z: number): [number, number, number] {

@@ -2,17 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { orthorhombicBox, type Box } from '../../box.js';
 import { minimumImageDistance2, periodicCell } from '../../geometry/minimum-image.js';
 import { MdaDistance, mdaBoxVectors, mdaDimensions } from './mda-distance.js';
+import { mulberry32 as rng } from '../../random.js';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A box as an XTC reader gives it: float32 nm vectors × 10 in double. */
 const fromNm = (nm: number[]): Box => new Float64Array(nm.map((v) => Math.fround(v) * 10));

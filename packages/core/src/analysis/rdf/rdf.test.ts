@@ -10,17 +10,8 @@ import { planChunks } from '../plan.js';
 import { accumulateChunk, finalizeRun, setupAnalyses, type PreparedJob } from '../run.js';
 import { exactSumAdd, exactSumMerge, exactSumValue } from './exact-sum.js';
 import { rdfAnalysis, type RdfResult, type RdfSpec } from './rdf.js';
+import { mulberry32 as rng } from '../../random.js';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Frames held in memory, served through the FrameSource interface. */
 class MemoryFrameSource implements FrameSource {

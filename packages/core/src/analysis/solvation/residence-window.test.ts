@@ -9,15 +9,9 @@ import type { SystemInfo } from '../analysis.js';
 import { maxForgivenGap, ResidenceAccumulator, residenceTimes } from './residence.js';
 import { DEFAULT_MAX_LAG } from './residence-window.js';
 import { solvationAnalysis, type ResidenceEntry, type SolvationResult, type SolvationSpec, type SolvationState } from './solvation.js';
+import { lcg as rng } from '../../random.js';
 
 /** Deterministic pseudo-random numbers in [0, 1). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Synthetic systems whose shell membership is known by construction: ion i sits alone in its

@@ -5,15 +5,9 @@ import { buildTopology } from '../../topology.js';
 import type { SystemInfo } from '../analysis.js';
 import { LagSum, maxForgivenGap, ResidenceAccumulator, residenceTimes } from './residence.js';
 import { solvationAnalysis, type SolvationResult, type SolvationSpec } from './solvation.js';
+import { lcg as rng } from '../../random.js';
 
 /** Deterministic pseudo-random numbers in [0, 1). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
 
 /** Reference C_I and C_C straight from the definitions, O(pairs × T × maxLag × τ). */
 function bruteCurves(series: Uint8Array[], maxLag: number, maxGap: number): { ci: number[]; cc: number[] } {

@@ -9,6 +9,7 @@ import { planChunks } from '../plan.js';
 import { accumulateChunk, finalizeRun, setupAnalyses, type PreparedJob } from '../run.js';
 import { chargeSuffix, speciationLabel } from './labels.js';
 import { solvationAnalysis, type SolvationResult, type SolvationSpec } from './solvation.js';
+import { lcg as rng } from '../../random.js';
 
 // ---------------------------------------------------------------------------------------------
 // test helpers: an in-memory frame source, a topology builder, and a brute-force minimum image
@@ -96,13 +97,6 @@ function bruteD2(p: Float32Array, i: number, j: number, box: Box | null): number
 }
 
 /** Deterministic pseudo-random numbers in [0, 1). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
 
 const water = (ox: number, oy: number, oz: number, dir: [number, number, number] = [1, 0, 0]): Mol => ({
   resname: 'SOL',
