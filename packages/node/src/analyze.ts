@@ -22,7 +22,7 @@ import {
 } from '@solvscope/core';
 import { openSystem } from './open.js';
 import { runAnalyses } from './run-analyses.js';
-import { WorkerPool } from './pool-executor.js';
+import { withWorkerPool, type WorkerPool } from './pool-executor.js';
 
 export interface AnalyzeRunOptions extends AnalyzeOptions {
   /** Trajectory file. */
@@ -79,12 +79,7 @@ async function fileFacts(path: string, hash: boolean) {
 export async function analyze(options: AnalyzeRunOptions): Promise<AnalyzeRunResult> {
   // Worker threads start (and load their code) while this thread reads the topology; both
   // passes then run on this one pool.
-  const ownPool = options.workers === 0 || options.pool ? undefined : new WorkerPool({ workers: options.workers });
-  try {
-    return await analyzeOn(options, options.workers === 0 ? undefined : (options.pool ?? ownPool));
-  } finally {
-    await ownPool?.close();
-  }
+  return withWorkerPool(options, (pool) => analyzeOn(options, pool));
 }
 
 async function analyzeOn(options: AnalyzeRunOptions, pool: WorkerPool | undefined): Promise<AnalyzeRunResult> {

@@ -108,6 +108,21 @@ export class WorkerPool {
   }
 }
 
+/**
+ * Run `fn` on the caller's pool (`options.pool`, left open) or on a pool of its own, closed
+ * afterwards; with `workers: 0`, on no pool (in this thread). Creating the pool first lets the
+ * threads start and load their code while `fn` reads the topology.
+ */
+export async function withWorkerPool<T>(options: { workers?: number; pool?: WorkerPool }, fn: (pool: WorkerPool | undefined) => Promise<T>): Promise<T> {
+  if (options.workers === 0) return fn(undefined);
+  const own = options.pool ? undefined : new WorkerPool({ workers: options.workers });
+  try {
+    return await fn(options.pool ?? own);
+  } finally {
+    await own?.close();
+  }
+}
+
 export interface PoolExecutorOptions extends WorkerPoolOptions {
   /** Run on this pool (not closed by {@link PoolExecutor.close}); default: a pool of its own. */
   pool?: WorkerPool;

@@ -15,7 +15,7 @@ import {
 } from '@solvscope/core';
 import { openSystem } from './open.js';
 import { planNodeJob, prepareOpenedJob, shareIndex, type NodeJob } from './job.js';
-import { PoolExecutor, WorkerPool, type PoolExecutorOptions } from './pool-executor.js';
+import { PoolExecutor, withWorkerPool, type PoolExecutorOptions, type WorkerPool } from './pool-executor.js';
 
 export interface RunAnalysesOptions extends PlanOptions {
   traj: string;
@@ -70,17 +70,11 @@ function packedFor(t: Topology): PackedTopology {
 export async function runAnalyses(options: RunAnalysesOptions): Promise<RunAnalysesResult> {
   // One open for the whole run: the topology is read once (or given), the trajectory stays open
   // for an in-process run, and workers get the topology and index through shared memory.
-  const pooled = options.workers !== 0;
-  // Threads start (and load their code) while this thread reads the topology.
-  const ownPool = pooled && !options.pool ? new WorkerPool({ workers: options.workers }) : null;
-  try {
-    return await runOn(options, pooled, options.pool ?? ownPool ?? undefined);
-  } finally {
-    await ownPool?.close();
-  }
+  return withWorkerPool(options, (pool) => runOn(options, pool));
 }
 
-async function runOn(options: RunAnalysesOptions, pooled: boolean, pool: WorkerPool | undefined): Promise<RunAnalysesResult> {
+async function runOn(options: RunAnalysesOptions, pool: WorkerPool | undefined): Promise<RunAnalysesResult> {
+  const pooled = pool !== undefined;
   const { topology, trajectory } = await openSystem(options.traj, options);
   const index = trajectory.index;
   const tailError = trajectory.tailError;
