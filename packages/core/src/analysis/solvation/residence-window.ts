@@ -578,10 +578,10 @@ export function concatWindows(
     for (const x of q.seenKeys) if (!set.has(x)) out.seenKeys.push(x);
   }
 
-  // pair records
+  // pair records. p's records (ours: p is the caller's own state or a copy) are updated in
+  // place; q's are read only. Allocating a new record per pair was half the merge's cost.
   const qMap = new Map<number, PairWindow>();
   for (const r of q.pairs) qMap.set(r.k, r);
-  const pKeys = new Set<number>();
   const emit = (r: PairWindow) => {
     if (r.hs >= 0 && F - r.lb > Math.max(G, 0)) {
       r.hs = -1;
@@ -602,37 +602,71 @@ export function concatWindows(
   const one = (a: PairWindow | undefined, b: PairWindow | undefined) => {
     const k = (a ?? b)!.k;
     const s = L.partnerSlot[k % P];
-    const r: PairWindow = { k, iv: [], cur: -1, hd: [], hs: -1, lb: 0, fa: -1, fb: 0 };
+    // a's fields as they were (the record is rewritten below when it is a)
+    const aCur = a ? a.cur : -1;
+    const aIv = a ? a.iv : null;
+    const aHd = a ? a.hd : null;
+    const aHs = a ? a.hs : -1;
+    const aLb = a ? a.lb : 0;
+    const aFa = a ? a.fa : -1;
+    const aFb = a ? a.fb : 0;
+    const r: PairWindow = a ?? { k, iv: [], cur: -1, hd: [], hs: -1, lb: 0, fa: -1, fb: 0 };
     if (!adjacent) {
-      if (a) {
+      let hd: number[] = [];
+      if (aHd) {
         // p's open run ends with p's last segment
-        if (a.cur >= 0) commitRun(out.numI[s], a.iv, a.cur, Fp);
-        r.hd = a.hd;
-        if (pSingle && a.cur >= 0 && a.cur < M) r.hd.push(a.cur, Fp);
-        r.fa = a.fa;
-        r.fb = a.fb;
+        if (aCur >= 0) commitRun(out.numI[s], aIv!, aCur, Fp);
+        hd = aHd;
+        if (pSingle && aCur >= 0 && aCur < M) hd.push(aCur, Fp);
       }
+      r.hd = hd;
+      r.fa = aFa;
+      r.fb = aFb;
       if (b) {
         r.cur = b.cur >= 0 ? b.cur + Fp : -1;
         r.iv = keep(shifted(b.iv, false), r.cur);
-        if (b.hs >= 0) {
-          r.hs = b.hs + Fp;
-          r.lb = b.lb + Fp;
-        }
+        r.hs = b.hs >= 0 ? b.hs + Fp : -1;
+        r.lb = b.hs >= 0 ? b.lb + Fp : 0;
+      } else {
+        r.cur = -1;
+        r.iv = [];
+        r.hs = -1;
+        r.lb = 0;
       }
+      emit(r);
+      return;
+    }
+    const aOpen = aCur >= 0;
+    if (!b) {
+      // untouched by q: p's open run closes at the boundary, nothing else crosses it
+      if (aOpen) {
+        const ni = out.numI[s];
+        commitRun(ni, aIv!, aCur, Fp);
+        if (qSingle) aIv!.push(aCur, Fp);
+        if (pSingle && aCur < M) aHd!.push(aCur, Fp);
+      }
+      if (qSingle) {
+        keep(aIv!, -1);
+        if (aHs < 0) r.lb = 0;
+      } else {
+        r.iv = [];
+        r.hs = -1;
+        r.lb = 0;
+      }
+      if (pSingle && aFa < 0) r.fb = 0;
+      r.cur = -1;
       emit(r);
       return;
     }
     // intermittent: pairs of frames across the boundary. A run bound on both sides of it is one
     // run (coalesce); pairs with a run still open at the merged state's end wait until it closes.
     const ni = out.numI[s];
-    const aOpen = !!a && a.cur >= 0;
-    const bFirstClosed = !!b && b.hd.length > 0 && b.hd[0] === 0;
-    const bFirstOpen = !!b && qSingle && b.cur === 0;
+    const bFirstClosed = b.hd.length > 0 && b.hd[0] === 0;
+    const bFirstOpen = qSingle && b.cur === 0;
     const coalesce = aOpen && (bFirstClosed || bFirstOpen);
     const unionOpen = coalesce && bFirstOpen;
     if (coalesce) out.events[s]--;
-    if (a && b) {
+    if (a) {
       const ia = tailIntervals(a, Fp, M);
       const ib = headIntervals(b, qs.frames, qSingle, M);
       const qOpenLast = qSingle && b.cur >= 0 && b.cur < M;
@@ -647,43 +681,41 @@ export function concatWindows(
       }
     }
     // p's open run closes here (alone, or as part of q's first run): its pairs with earlier runs
-    if (aOpen && !unionOpen) commitRun(ni, a!.iv, a!.cur, Fp);
+    if (aOpen && !unionOpen) commitRun(ni, aIv!, aCur, Fp);
     // tail intervals of the merged state
     if (qSingle) {
-      const iv: number[] = a ? a.iv : [];
+      const iv: number[] = aIv ?? [];
       let cur = -1;
       if (aOpen) {
-        if (!coalesce) iv.push(a!.cur, Fp);
-        else if (bFirstClosed) iv.push(a!.cur, Fp + b!.hd[1]);
-        else cur = a!.cur;
+        if (!coalesce) iv.push(aCur, Fp);
+        else if (bFirstClosed) iv.push(aCur, Fp + b.hd[1]);
+        else cur = aCur;
       }
-      if (b) {
-        for (const x of shifted(b.iv, coalesce && b.iv.length > 0 && b.iv[0] === 0)) iv.push(x);
-        if (b.cur >= 0 && !(coalesce && b.cur === 0)) cur = b.cur + Fp;
-      }
+      for (const x of shifted(b.iv, coalesce && b.iv.length > 0 && b.iv[0] === 0)) iv.push(x);
+      if (b.cur >= 0 && !(coalesce && b.cur === 0)) cur = b.cur + Fp;
       r.iv = keep(iv, cur);
       r.cur = cur;
-    } else if (b) {
+    } else {
       r.cur = b.cur >= 0 ? b.cur + Fp : -1;
       r.iv = keep(shifted(b.iv, false), r.cur);
     }
     // head intervals of the merged state
     if (pSingle) {
-      const hd = a ? a.hd : [];
-      if (aOpen && a!.cur < M) {
-        if (!coalesce) hd.push(a!.cur, Fp);
-        else if (bFirstClosed) hd.push(a!.cur, Fp + b!.hd[1]);
+      const hd = aHd ?? [];
+      if (aOpen && aCur < M) {
+        if (!coalesce) hd.push(aCur, Fp);
+        else if (bFirstClosed) hd.push(aCur, Fp + b.hd[1]);
       }
-      if (b) for (let j = coalesce && bFirstClosed ? 2 : 0; j < b.hd.length; j += 2) if (b.hd[j] + Fp < M) hd.push(b.hd[j] + Fp, b.hd[j + 1] + Fp);
+      for (let j = coalesce && bFirstClosed ? 2 : 0; j < b.hd.length; j += 2) if (b.hd[j] + Fp < M) hd.push(b.hd[j] + Fp, b.hd[j + 1] + Fp);
       r.hd = hd;
-    } else if (a) r.hd = a.hd;
+    } else r.hd = aHd ?? [];
     // continuous: join the h̃-run open at p's end with the one open at q's start
     let joined = false;
-    if (a && b && a.hs >= 0 && b.fa >= 0) {
-      const g = Fp - a.lb + b.fa;
+    if (a && aHs >= 0 && b.fa >= 0) {
+      const g = Fp - aLb + b.fa;
       if (g === 0 || g <= G) {
         joined = true;
-        const l1 = a.lb - a.hs;
+        const l1 = aLb - aHs;
         const l2 = b.fb - b.fa;
         const nc = out.numC[s];
         // pairs inside the joined run minus those inside each part: (L−τ)+ − (l1−τ)+ − (l2−τ)+
@@ -694,44 +726,53 @@ export function concatWindows(
         kink(nc, l2, -1);
         out.totC[s] += g;
         // the filled frames: in the open tail ring, or in the suffix of the segment that ended
-        if (closedJoin) for (let u = Math.max(a.lb, E - M); u < Fp + b.fa; u++) fillAt[s][E - u]++;
-        else for (let u = Math.max(a.lb, F - W); u < Fp + b.fa; u++) out.cntC[s][u % M]++;
+        if (closedJoin) for (let u = Math.max(aLb, E - M); u < Fp + b.fa; u++) fillAt[s][E - u]++;
+        else for (let u = Math.max(aLb, F - W); u < Fp + b.fa; u++) out.cntC[s][u % M]++;
       }
     }
+    let hs = -1;
+    let lb = 0;
     if (qSingle) {
-      if (joined && b!.hs >= 0 && b!.hs === b!.fa) {
-        r.hs = a!.hs;
-        r.lb = b!.lb + Fp;
-      } else if (b && b.hs >= 0) {
-        r.hs = b.hs + Fp;
-        r.lb = b.lb + Fp;
-      } else if (a && a.hs >= 0) {
-        r.hs = a.hs;
-        r.lb = a.lb;
+      if (joined && b.hs >= 0 && b.hs === b.fa) {
+        hs = aHs;
+        lb = b.lb + Fp;
+      } else if (b.hs >= 0) {
+        hs = b.hs + Fp;
+        lb = b.lb + Fp;
+      } else if (aHs >= 0) {
+        hs = aHs;
+        lb = aLb;
       }
-    } else if (b && b.hs >= 0) {
-      r.hs = b.hs + Fp;
-      r.lb = b.lb + Fp;
+    } else if (b.hs >= 0) {
+      hs = b.hs + Fp;
+      lb = b.lb + Fp;
     }
+    r.hs = hs;
+    r.lb = lb;
+    let fa = -1;
+    let fb = 0;
     if (pSingle) {
-      if (a && a.fa >= 0) {
-        r.fa = a.fa;
-        r.fb = joined && a.hs === a.fa ? b!.fb + Fp : a.fb;
-      } else if (b && b.fa >= 0 && Fp + b.fa <= G) {
-        r.fa = b.fa + Fp;
-        r.fb = b.fb + Fp;
+      if (aFa >= 0) {
+        fa = aFa;
+        fb = joined && aHs === aFa ? b.fb + Fp : aFb;
+      } else if (b.fa >= 0 && Fp + b.fa <= G) {
+        fa = b.fa + Fp;
+        fb = b.fb + Fp;
       }
     } else if (a) {
-      r.fa = a.fa;
-      r.fb = a.fb;
+      fa = aFa;
+      fb = aFb;
     }
+    r.fa = fa;
+    r.fb = fb;
     emit(r);
   };
   for (const a of pairs) {
-    pKeys.add(a.k);
-    one(a, qMap.get(a.k));
+    const b = qMap.get(a.k);
+    if (b) qMap.delete(a.k);
+    one(a, b);
   }
-  for (const b of q.pairs) if (!pKeys.has(b.k)) one(undefined, b);
+  for (const b of qMap.values()) one(undefined, b);
   for (let s = 0; s < fillAt.length; s++) {
     let acc = 0;
     for (let t = 1; t <= M; t++) {
@@ -774,7 +815,12 @@ export function windowSums(
   const P = L.partnerCount;
   if (w.seenBits) {
     const bits = w.seenBits;
-    for (let k = 0; k < L.ions * P; k++) if (bits[k >> 3] & (1 << (k & 7)) && L.partnerSlot[k % P] === s) pairs++;
+    const n = L.ions * P;
+    for (let byte = 0; byte < bits.length; byte++) {
+      const v = bits[byte];
+      if (v === 0) continue; // most ion–molecule pairs never meet
+      for (let k = byte << 3, e = Math.min(n, k + 8); k < e; k++) if (v & (1 << (k & 7)) && L.partnerSlot[k % P] === s) pairs++;
+    }
   } else for (const k of w.seenKeys) if (L.partnerSlot[k % P] === s) pairs++;
   // runs still open at the end: their pairs with earlier runs
   const numI = w.numI[s].slice();
