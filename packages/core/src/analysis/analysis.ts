@@ -59,6 +59,12 @@ export interface Analysis<Spec, Ctx, State extends AnalysisState, Result> {
   /** Add one frame. `scratch` (optional) is shared by the job's analyses for this frame only. */
   accumulate(ctx: Ctx, state: State, frame: Frame, scratch?: FrameScratch): void;
   merge(ctx: Ctx, into: State, other: State): void;
+  /**
+   * Optional: called once on each chunk state when its chunk is done, before it is merged or
+   * sent to another thread; no frame is added to it afterwards. Lets an analysis make the state
+   * cheap to send (a few typed arrays instead of many small objects).
+   */
+  endChunk?(ctx: Ctx, state: State): void;
   finalize(ctx: Ctx, merged: State, chunks: readonly State[]): Result;
   /**
    * Optional: the part of a chunk state that `finalize` reads from `chunks` (block error bars).

@@ -111,6 +111,7 @@ export async function accumulateChunk(job: PreparedJob, chunk: Chunk, signal?: A
   if (frames !== chunkLength(chunk)) {
     throw new SolvscopeError('INTERNAL', `chunk ${chunk.index} visited ${frames} frames, expected ${chunkLength(chunk)}`, { file: job.source.name, frame: chunk.start });
   }
+  for (let k = 0; k < job.analyses.length; k++) job.analyses[k].def.endChunk?.(job.analyses[k].ctx, states[k]);
   return { chunk, states, frames };
 }
 

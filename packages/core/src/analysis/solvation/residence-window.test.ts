@@ -100,6 +100,8 @@ function chunkStates(sys: SystemInfo, frames: Frame[], spec: SolvationSpec, chun
       solvationAnalysis.accumulate(ctx, s, frames[t]);
       kept.push(t);
     }
+    // every other state packed, as a finished chunk is before it crosses threads: both forms merge
+    if (c % 2 === 0) solvationAnalysis.endChunk!(ctx, s);
     states.push(structuredClone(s));
   }
   return { ctx, states, kept };

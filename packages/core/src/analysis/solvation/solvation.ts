@@ -14,6 +14,7 @@ import {
   createWindow,
   decideMaxGap,
   DEFAULT_MAX_LAG,
+  packWindow,
   windowFrame,
   windowSums,
   type ResidenceCache,
@@ -1137,6 +1138,11 @@ export const solvationAnalysis: Analysis<SolvationSpec, SolvationRuntime, Solvat
   init,
   accumulate,
   merge,
+  endChunk: (ctx, st) => {
+    if (!st.res) return;
+    ctx.resCaches.delete(st.res);
+    packWindow(st.res);
+  },
   finalize,
   // finalize reads only the histograms and counts of chunk states; the residence windows,
   // timeline and frame axis live on in the merged state.
