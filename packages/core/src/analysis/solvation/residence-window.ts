@@ -116,6 +116,10 @@ export interface ResidenceCache {
   /** Partner ordinals bound to each ion in the previous frame: ion i at prev[prevStart[i]…prevStart[i+1]). */
   prev: Int32Array;
   prevStart: Int32Array;
+  /** The record of each entry of `prev` (most bound pairs were bound in the previous frame: no map lookup). */
+  prevRec: PairWindow[];
+  /** Scratch: the records of the frame being added, becomes `prevRec`. */
+  nextRec: PairWindow[];
   seen: Set<number> | null;
 }
 
@@ -221,7 +225,7 @@ export function createCache(L: ResidenceLayout, w: ResidenceWindow): ResidenceCa
   for (const r of open) prevStart[Math.floor(r.k / L.partnerCount) + 1]++;
   for (let i = 0; i < L.ions; i++) prevStart[i + 1] += prevStart[i];
   open.forEach((r, x) => (prev[x] = r.k % L.partnerCount));
-  return { map, prev, prevStart, seen: w.seenBits ? null : new Set(w.seenKeys) };
+  return { map, prev, prevStart, prevRec: open, nextRec: [], seen: w.seenBits ? null : new Set(w.seenKeys) };
 }
 
 /** The largest gap the continuous definition forgives, from the spacing of two consecutive frames. */
@@ -270,13 +274,13 @@ function kink(buf: Float64Array, p: number, delta: number): void {
   } else if (p < buf.length - 2) buf[2 + p] += delta;
 }
 
-/** Add 1 for every lag τ in [p, q] (0 ≤ p ≤ q). */
-function indicator(buf: Float64Array, p: number, q: number): void {
-  if (p > buf.length - 3) return;
-  kink(buf, p - 1, 1);
-  kink(buf, p, -1);
-  kink(buf, q, -1);
-  kink(buf, q + 1, 1);
+/** Add 1 for every lag τ in [0, q] (the per-frame, per-bound-pair case). */
+function indicatorFrom0(buf: Float64Array, q: number): void {
+  const n = buf.length - 2;
+  buf[0] += 1;
+  if (q <= 0) buf[1] -= 1;
+  else if (q < n) buf[2 + q] -= 1;
+  if (q + 1 < n) buf[3 + q] += 1;
 }
 
 /** Add #{t ∈ [a1, a1+l1) : t + τ ∈ [a2, a2+l2)} for intervals with t0 = a2 − (a1 + l1) ≥ 0. */
@@ -427,7 +431,8 @@ export function windowFrame(L: ResidenceLayout, w: ResidenceWindow, c: Residence
   }
   const G = w.maxGap;
   const P = L.partnerCount;
-  const { prev, prevStart } = c;
+  const { prev, prevStart, prevRec } = c;
+  const nextRec = c.nextRec;
   for (let i = 0; i < L.ions; i++) {
     let p = prevStart[i];
     const pe = prevStart[i + 1];
@@ -439,7 +444,7 @@ export function windowFrame(L: ResidenceLayout, w: ResidenceWindow, c: Residence
       if (mp < mx) {
         // bound in the previous frame, not in this one: the run closes; add its pairs with the
         // earlier runs of the pair (its pairs of frames within itself were added frame by frame)
-        const r = c.map.get(i * P + mp)!;
+        const r = prevRec[p];
         commitRun(w.numI[L.partnerSlot[mp]], r.iv, r.cur, F);
         trim(r.iv, F - M);
         r.iv.push(r.cur, F);
@@ -448,36 +453,39 @@ export function windowFrame(L: ResidenceLayout, w: ResidenceWindow, c: Residence
         p++;
         continue;
       }
-      if (mp === mx) p++;
-      x++;
-      const k = i * P + mx;
       const s = L.partnerSlot[mx];
-      let r = c.map.get(k);
-      if (!r) {
-        r = { k, iv: [], cur: -1, hd: [], hs: -1, lb: 0, fa: -1, fb: 0 };
-        c.map.set(k, r);
-        w.pairs.push(r);
-        markSeen(L, w, c, k);
+      let r: PairWindow | undefined;
+      if (mp === mx) r = prevRec[p++];
+      else {
+        const k = i * P + mx;
+        r = c.map.get(k);
+        if (!r) {
+          r = { k, iv: [], cur: -1, hd: [], hs: -1, lb: 0, fa: -1, fb: 0 };
+          c.map.set(k, r);
+          w.pairs.push(r);
+          markSeen(L, w, c, k);
+        }
       }
+      nextRec[x++] = r;
       // intermittent: pairs (t, F) with t in the current run (pairs with earlier runs are
       // added when the run closes)
       if (r.cur < 0) {
         r.cur = F;
         w.events[s]++;
       }
-      indicator(w.numI[s], 0, F - r.cur);
+      indicatorFrom0(w.numI[s], F - r.cur);
       // continuous: extend the h̃-run across a forgiven gap, or start one
       const nc = w.numC[s];
       if (r.hs >= 0 && (r.lb === F || F - r.lb <= G)) {
         for (let u = r.lb; u < F; u++) {
-          indicator(nc, 0, u - r.hs);
+          indicatorFrom0(nc, u - r.hs);
           w.totC[s]++;
           if (u > F - M) w.cntC[s][u % M]++;
         }
-        indicator(nc, 0, F - r.hs);
+        indicatorFrom0(nc, F - r.hs);
       } else {
         r.hs = F;
-        indicator(nc, 0, 0);
+        indicatorFrom0(nc, 0);
         if (at.single && r.fa < 0 && (F === 0 || F <= G)) r.fa = F;
       }
       r.lb = F + 1;
@@ -492,6 +500,9 @@ export function windowFrame(L: ResidenceLayout, w: ResidenceWindow, c: Residence
   if (c.prev.length < nb) c.prev = new Int32Array(Math.max(nb, c.prev.length * 2));
   c.prev.set(bound.subarray(0, nb));
   c.prevStart.set(ionStart.subarray(0, L.ions + 1));
+  nextRec.length = nb;
+  c.nextRec = prevRec;
+  c.prevRec = nextRec;
 }
 
 // ---------------------------------------------------------------------------------------------
