@@ -160,6 +160,7 @@ const PACKABLE_KEY = 0x3fffffff;
  */
 export function packWindow(w: ResidenceWindow): void {
   if (w.packed || w.pairs.length === 0) return;
+  if (!sortedByKey(w.pairs)) w.pairs.sort(byKey); // merges walk both states in key order
   let n = 0;
   for (const r of w.pairs) {
     if (r.k > PACKABLE_KEY) return;
@@ -202,6 +203,13 @@ function readPairs(w: ResidenceWindow): PairWindow[] {
     o = j;
   }
   return out;
+}
+
+const byKey = (x: PairWindow, y: PairWindow) => x.k - y.k;
+
+function sortedByKey(a: PairWindow[]): boolean {
+  for (let i = 1; i < a.length; i++) if (a[i - 1].k > a[i].k) return false;
+  return true;
 }
 
 /** Bring packed pair records back into `w.pairs`. */
@@ -666,11 +674,12 @@ export function concatWindows(
     for (const x of q.seenKeys) if (!set.has(x)) out.seenKeys.push(x);
   }
 
-  // pair records. p's records (ours: p is the caller's own state or a copy) are updated in
-  // place; q's are read only. Allocating a new record per pair was half the merge's cost.
-  const qMap = new Map<number, PairWindow>();
-  const qPairs = readPairs(q);
-  for (const r of qPairs) qMap.set(r.k, r);
+  // pair records, walked in key order (packed states and merge outputs are sorted by key). p's
+  // records (ours: p is the caller's own state or a copy) are updated in place; q's are read
+  // only. A new record per pair was half the merge's cost, a map of q's keys most of the rest.
+  if (!sortedByKey(pairs)) pairs.sort(byKey);
+  let qPairs = readPairs(q);
+  if (!sortedByKey(qPairs)) qPairs = (q.packed ? qPairs : qPairs.slice()).sort(byKey);
   const emit = (r: PairWindow) => {
     if (r.hs >= 0 && F - r.lb > Math.max(G, 0)) {
       r.hs = -1;
@@ -856,12 +865,13 @@ export function concatWindows(
     r.fb = fb;
     emit(r);
   };
-  for (const a of pairs) {
-    const b = qMap.get(a.k);
-    if (b) qMap.delete(a.k);
-    one(a, b);
+  for (let i = 0, j = 0; i < pairs.length || j < qPairs.length; ) {
+    const ka = i < pairs.length ? pairs[i].k : Infinity;
+    const kb = j < qPairs.length ? qPairs[j].k : Infinity;
+    if (ka < kb) one(pairs[i++], undefined);
+    else if (kb < ka) one(undefined, qPairs[j++]);
+    else one(pairs[i++], qPairs[j++]);
   }
-  for (const b of qMap.values()) one(undefined, b);
   for (let s = 0; s < fillAt.length; s++) {
     let acc = 0;
     for (let t = 1; t <= M; t++) {
