@@ -90,23 +90,44 @@ async function runOn(options: RunAnalysesOptions, pool: WorkerPool | undefined):
     requests: options.requests,
     frameCount: frames,
   };
-  const prepared = await prepareOpenedJob(job, topology, trajectory);
   let run: FinalizedRun;
   let usedWorkers = 0;
-  try {
-    // Chunk states are merged in chunk order as they arrive; only block summaries are kept.
-    const merger = new RunMerger(prepared, plan);
-    const runOptions = { signal: options.signal, onProgress: options.onProgress, onOutcome: (o: ChunkOutcome) => merger.add(o) };
-    if (!pooled) {
-      await new InProcessExecutor(prepared).run(plan, runOptions);
-    } else {
-      const executor = new PoolExecutor(job, { pool, failChunk: options.failChunk });
-      usedWorkers = executor.workers;
-      await executor.run(plan, runOptions);
+  if (!pooled) {
+    const prepared = await prepareOpenedJob(job, topology, trajectory);
+    try {
+      // Chunk states are merged in chunk order as they arrive; only block summaries are kept.
+      const merger = new RunMerger(prepared, plan);
+      await new InProcessExecutor(prepared).run(plan, { signal: options.signal, onProgress: options.onProgress, onOutcome: (o) => merger.add(o) });
+      run = merger.finish();
+    } finally {
+      await prepared.source.close();
     }
-    run = merger.finish();
-  } finally {
-    await prepared.source.close();
+  } else {
+    // The workers get their chunks first; this thread sets up its own copy of the analyses
+    // (for merging) while they start, and merges the outcomes that arrived meanwhile.
+    const stop = new AbortController();
+    const onAbort = () => stop.abort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) stop.abort();
+    const executor = new PoolExecutor(job, { pool, failChunk: options.failChunk });
+    usedWorkers = executor.workers;
+    let merger: RunMerger | null = null;
+    const early: ChunkOutcome[] = [];
+    const running = executor.run(plan, { signal: stop.signal, onProgress: options.onProgress, onOutcome: (o) => (merger ? merger.add(o) : early.push(o)) });
+    try {
+      const prepared = await prepareOpenedJob(job, topology, trajectory).catch((e: unknown) => {
+        stop.abort(); // a bad selection: the workers fail the same way, do not wait for them
+        throw e;
+      });
+      await prepared.source.close(); // the workers read the frames
+      merger = new RunMerger(prepared, plan);
+      for (const o of early.splice(0)) merger.add(o);
+      await running;
+      run = merger.finish();
+    } finally {
+      await running.catch(() => {});
+      options.signal?.removeEventListener('abort', onAbort);
+    }
   }
   return {
     ...run,
