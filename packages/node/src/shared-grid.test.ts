@@ -22,13 +22,13 @@ async function run(traj: string, top: string, requests: ReturnType<typeof rdfReq
     const job: PreparedJob = { source: trajectory, system, analyses: setupAnalyses(defaultAnalyses, requests, system) };
     const outcomes = [];
     for (const c of planChunks(trajectory.frameCount, { stop: frames, chunkFrames: 7 })) outcomes.push(await accumulateChunk(job, c));
-    return { run: finalizeRun(job, outcomes), ctx: job.analyses.map((a) => a.ctx as { sharedFrames?: number }) };
+    return { run: finalizeRun(job, outcomes), ctx: job.analyses.map((a) => a.ctx as { sharedFrames?: number; nearFrames?: number }) };
   } finally {
     await trajectory.close();
   }
 }
 
-describe('shell assignment on the grids of the g(r)s (FrameScratch)', () => {
+describe('shell assignment on the grids and near-hit lists of the g(r)s (FrameScratch)', () => {
   for (const [label, fx, ion, cutoff] of [
     ['Mg(TFSI)2 in DME, two partners with several donor elements', MG_TFSI_DME, 'name MG', 2.8],
     ['MgCl2 in water', MGCL2_WATER, 'name MG', 2.5],
@@ -42,6 +42,8 @@ describe('shell assignment on the grids of the g(r)s (FrameScratch)', () => {
       const alone = await run(fx.xtc, fx.gro, [solv], 40);
       const k = plan.partners.length;
       expect(together.ctx[k].sharedFrames).toBe(40); // every frame used the g(r)s' grids
+      // and from the second frame on, the hits they recorded near each ion instead of queries
+      expect(together.ctx[k].nearFrames).toBe(39);
       expect(alone.ctx[0].sharedFrames).toBe(0);
       expect(together.run.results[k]).toEqual(alone.run.results[0]);
     });

@@ -10,12 +10,31 @@ import type { NeighborGrid } from '../geometry/neighbor-grid.js';
  * shell assignment reuses them.
  */
 export interface FrameScratch {
-  grids: { atoms: Int32Array; grid: NeighborGrid }[];
+  grids: { atoms: Int32Array; grid: NeighborGrid; near?: NearHits | null }[];
+  /**
+   * Kept across frames: near-neighbour lists a later analysis would like from the analysis that
+   * publishes the grid over `atoms` (keyed by that list) and queries it from every point of
+   * `ref` anyway (the g(r)s): for each point, the hits closer than `radius`. The shell
+   * assignment asks on its first frame and, from then on, reads the lists instead of querying.
+   */
+  nearWanted: Map<Int32Array, { ref: Int32Array; radius: number }>;
+}
+
+/**
+ * Hits closer than `radius` of the query from each point p of `ref`:
+ * atoms[start[p]…start[p+1]) with squared distances d2 (Å²), as NeighborGrid.query returns them.
+ */
+export interface NearHits {
+  ref: Int32Array;
+  radius: number;
+  start: Int32Array;
+  atoms: Int32Array;
+  d2: Float64Array;
 }
 
 /** A scratch object for {@link Analysis.accumulate}; reset with {@link resetFrameScratch} before each frame. */
 export function createFrameScratch(): FrameScratch {
-  return { grids: [] };
+  return { grids: [], nearWanted: new Map() };
 }
 
 export function resetFrameScratch(s: FrameScratch): void {

@@ -1,6 +1,6 @@
 import { AbortError, SolvscopeError, serializeError, type SerializedError } from '../errors.js';
 import type { FrameSource } from '../frame-source.js';
-import { createFrameScratch, resetFrameScratch, type AnalysisState, type AnyAnalysis, type SystemInfo } from './analysis.js';
+import { createFrameScratch, resetFrameScratch, type FrameScratch, type AnalysisState, type AnyAnalysis, type SystemInfo } from './analysis.js';
 import { chunkLength, type Chunk } from './plan.js';
 
 /** One analysis of a run, as plain JSON (crosses threads). `key` names it in the report. */
@@ -94,9 +94,13 @@ export interface Executor {
  * that turns frames into states, in process and in workers alike.
  * @throws AbortError when the signal fires (checked every frame); reader errors propagate with context.
  */
+const scratches = new WeakMap<PreparedJob, FrameScratch>();
+
 export async function accumulateChunk(job: PreparedJob, chunk: Chunk, signal?: AbortSignal, onFrame?: () => void): Promise<ChunkOutcome> {
   const states = job.analyses.map((a) => a.def.init(a.ctx) as AnalysisState);
-  const scratch = createFrameScratch();
+  // one scratch per job and thread: what analyses ask of each other (FrameScratch.nearWanted) is kept across chunks
+  let scratch = scratches.get(job);
+  if (!scratch) scratches.set(job, (scratch = createFrameScratch()));
   let frames = 0;
   for await (const frame of job.source.frames({ start: chunk.start, stop: chunk.stop, step: chunk.step, signal })) {
     if (signal?.aborted) throw new AbortError('ABORTED', 'the operation was aborted', { file: job.source.name, frame: frame.index });

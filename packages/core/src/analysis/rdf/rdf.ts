@@ -5,7 +5,7 @@ import { periodicCell } from '../../geometry/minimum-image.js';
 import { NeighborGrid } from '../../geometry/neighbor-grid.js';
 import { isDynamic, parseSelection, selectNonEmpty } from '../../selection/index.js';
 import type { Topology } from '../../topology.js';
-import type { Analysis, FrameScratch, SystemInfo } from '../analysis.js';
+import type { Analysis, FrameScratch, NearHits, SystemInfo } from '../analysis.js';
 import { blockAverage } from '../stats.js';
 import { exactSumAdd, exactSumMerge, exactSumValue, type ExactSum } from './exact-sum.js';
 import { firstShell, type FirstShell } from './first-shell.js';
@@ -91,6 +91,9 @@ interface RdfContext {
   maxAtom: number;
   grid: NeighborGrid;
   mda: MdaDistance;
+  /** Near-hit lists another analysis asked for (FrameScratch.nearWanted): the request answered, and the lists. */
+  nearFor: { ref: Int32Array; radius: number } | null;
+  near: NearHits | null;
 }
 
 /** Mergeable state: exact integer counts, exact volume sums. */
@@ -287,7 +290,26 @@ function setup(spec: RdfSpec, system: SystemInfo): RdfContext {
     maxAtom,
     grid: new NeighborGrid(),
     mda: new MdaDistance(),
+    nearFor: null,
+    near: null,
   };
+}
+
+/**
+ * The near-hit lists to fill on this frame, if a later analysis asked for them from the points
+ * of exactly this ref (same atoms, same order) within this grid's cutoff; else null.
+ */
+function nearLists(ctx: RdfContext, scratch: FrameScratch | undefined): NearHits | null {
+  const want = scratch?.nearWanted.get(ctx.selAtoms);
+  if (!want) return null;
+  if (ctx.nearFor !== want) {
+    ctx.nearFor = want;
+    const ref = ctx.refAtoms;
+    let same = want.ref.length === ref.length;
+    for (let p = 0; same && p < ref.length; p++) if (want.ref[p] !== ref[p]) same = false;
+    ctx.near = same ? { ref: want.ref, radius: want.radius, start: new Int32Array(ref.length + 1), atoms: new Int32Array(1024), d2: new Float64Array(1024) } : null;
+  }
+  return ctx.near && want.radius <= ctx.grid.cutoff ? ctx.near : null;
 }
 
 function init(ctx: RdfContext): RdfState {
@@ -355,8 +377,12 @@ function accumulate(ctx: RdfContext, state: RdfState, frame: Frame, scratch?: Fr
   } else {
     grid.build(pos, ctx.selAtoms, box, ctx.rMax);
   }
-  // later analyses of this frame (shell assignment) may query this grid
-  scratch?.grids.push({ atoms: ctx.selAtoms, grid });
+  // later analyses of this frame (shell assignment) may query this grid, or read the hits
+  // near each ref point that they asked for (recorded below, while the queries run anyway)
+  const near = nearLists(ctx, scratch);
+  scratch?.grids.push({ atoms: ctx.selAtoms, grid, near });
+  const nearR2 = near ? near.radius * near.radius : -1;
+  let nNear = 0;
   const counts = state.counts;
   const edges = ctx.edges;
   const bins = ctx.bins;
@@ -381,8 +407,16 @@ function accumulate(ctx: RdfContext, state: RdfState, frame: Frame, scratch?: Fr
     const hitD2 = grid.hitD2;
     const gi = group ? group[i] : 0;
     const bi = refBlock ? refBlock[p] : 0;
+    if (near) {
+      near.start[p] = nNear;
+      if (near.atoms.length < nNear + count) growNear(near, nNear + count);
+    }
     for (let k = 0; k < count; k++) {
       const j = hitAtoms[k];
+      if (hitD2[k] < nearR2) {
+        near!.atoms[nNear] = j;
+        near!.d2[nNear++] = hitD2[k];
+      }
       if (self && j === i) continue;
       if (group && group[j] === gi) continue;
       if (selBlock && selBlock[j] === bi) continue;
@@ -407,6 +441,17 @@ function accumulate(ctx: RdfContext, state: RdfState, frame: Frame, scratch?: Fr
       counts[b]++;
     }
   }
+  if (near) near.start[refAtoms.length] = nNear;
+}
+
+function growNear(near: NearHits, atLeast: number): void {
+  const n = Math.max(atLeast, 2 * near.atoms.length);
+  const a = new Int32Array(n);
+  a.set(near.atoms);
+  const d = new Float64Array(n);
+  d.set(near.d2);
+  near.atoms = a;
+  near.d2 = d;
 }
 
 function merge(_ctx: RdfContext, into: RdfState, other: RdfState): void {

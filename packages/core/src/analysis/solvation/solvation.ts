@@ -2,7 +2,7 @@ import { boxInscribedRadius } from '../../box.js';
 import { OptionError } from '../../errors.js';
 import type { Frame } from '../../frame.js';
 import { NeighborGrid } from '../../geometry/neighbor-grid.js';
-import type { Analysis, FrameScratch, SystemInfo } from '../analysis.js';
+import type { Analysis, FrameScratch, NearHits, SystemInfo } from '../analysis.js';
 import { blockAverage } from '../stats.js';
 import { speciationLabel } from './labels.js';
 import { axisAppend, axisConcat, axisDt, axisJoin, createAxis, SEG, segmentCount, lastSegmentLength, firstSegmentLength, type FrameAxis } from './frame-axis.js';
@@ -266,12 +266,15 @@ interface StateCache {
 /** Per-thread context: the resolved spec plus scratch buffers. */
 export interface SolvationRuntime extends SolvationContext {
   grid: NeighborGrid;
-  /** [grid], for the loop over grids when no shared grid is used. */
-  ownGrid: NeighborGrid[];
+  /** [{grid}], for the loop over grids when no shared grid is used. */
+  ownGrid: { grid: NeighborGrid; near?: NearHits | null }[];
+  /** Per grid of the current frame: the near-hit lists to read instead of querying (or null). */
+  nears: (NearHits | null)[];
   /** Which published grids cover the donors (see sharedGrids), for the last set of published atom lists. */
   shared: { lists: Int32Array[]; use: number[] | null } | null;
-  /** Frames whose shells came from grids shared by the g(r)s (tests, profiling). */
+  /** Frames whose shells came from grids shared by the g(r)s, and of those, from their near-hit lists (tests, profiling). */
   sharedFrames: number;
+  nearFrames: number;
   caches: WeakMap<object, StateCache>;
   /** Stamp per molecule: the ion-frame tick it was last seen in, and its contacts then. */
   molStamp: Float64Array;
@@ -338,9 +341,11 @@ function setup(spec: SolvationSpec, system: SystemInfo): SolvationRuntime {
   return {
     ...c,
     grid,
-    ownGrid: [grid],
+    ownGrid: [{ grid }],
+    nears: [],
     shared: null,
     sharedFrames: 0,
+    nearFrames: 0,
     caches: new WeakMap(),
     molStamp: new Float64Array(nm).fill(-1),
     molHits: new Int32Array(nm),
@@ -440,7 +445,7 @@ function grow32(a: Int32Array, need: number): Int32Array {
  * donor atoms, each once, with a cutoff ≥ the largest shell cutoff; null when they do not.
  * The check runs when the set of published atom lists changes (once per thread in practice).
  */
-function sharedGrids(ctx: SolvationRuntime, scratch: FrameScratch | undefined): NeighborGrid[] | null {
+function sharedGrids(ctx: SolvationRuntime, scratch: FrameScratch | undefined): { grid: NeighborGrid; near?: NearHits | null }[] | null {
   const pub = scratch?.grids;
   if (!pub || pub.length === 0) return null;
   const memo = ctx.shared;
@@ -469,9 +474,12 @@ function sharedGrids(ctx: SolvationRuntime, scratch: FrameScratch | undefined): 
   }
   const use = ctx.shared!.use;
   if (!use) return null;
-  const grids = use.map((k) => pub[k].grid);
-  for (const g of grids) if (g.cutoff < ctx.maxCutoff) return null;
-  return grids;
+  const entries = use.map((k) => pub[k]);
+  for (const e of entries) if (e.grid.cutoff < ctx.maxCutoff) return null;
+  // ask the publishers for the hits near each ion from the next frame on (they query from the
+  // ions anyway when their ref is the ion selection: the g(r)s of analyze)
+  for (const e of entries) if (!scratch!.nearWanted.has(e.atoms)) scratch!.nearWanted.set(e.atoms, { ref: ctx.ionAtoms, radius: ctx.maxCutoff });
+  return entries;
 }
 
 function accumulate(ctx: SolvationRuntime, st: SolvationState, frame: Frame, scratch?: FrameScratch): void {
@@ -499,6 +507,14 @@ function accumulate(ctx: SolvationRuntime, st: SolvationState, frame: Frame, scr
     grids = ctx.ownGrid;
   }
   const radius = ctx.maxCutoff;
+  // hits the publisher recorded for exactly these ions and this radius, else query
+  const nears = ctx.nears;
+  nears.length = grids.length;
+  for (let g = 0; g < grids.length; g++) {
+    const nh = grids[g].near;
+    nears[g] = nh && nh.ref === ctx.ionAtoms && nh.radius === radius ? nh : null;
+  }
+  if (nears.length && nears.every((x) => x)) ctx.nearFrames++;
   let nb = 0;
   ionSlotCounts.fill(0);
   for (let i = 0; i < nI; i++) {
@@ -508,11 +524,23 @@ function accumulate(ctx: SolvationRuntime, st: SolvationState, frame: Frame, scr
     const start = nb;
     const own = ionMolecule[i];
     for (let g = 0; g < grids.length; g++) {
-      const grid = grids[g];
-      const n = grid.query(pos[3 * a], pos[3 * a + 1], pos[3 * a + 2], radius);
-      const hitA = grid.hitAtoms;
-      const hitD = grid.hitD2;
-      for (let k = 0; k < n; k++) {
+      const nh = nears[g];
+      let k0 = 0;
+      let n: number;
+      let hitA: Int32Array;
+      let hitD: Float64Array;
+      if (nh) {
+        k0 = nh.start[i];
+        n = nh.start[i + 1];
+        hitA = nh.atoms;
+        hitD = nh.d2;
+      } else {
+        const grid = grids[g].grid;
+        n = grid.query(pos[3 * a], pos[3 * a + 1], pos[3 * a + 2], radius);
+        hitA = grid.hitAtoms;
+        hitD = grid.hitD2;
+      }
+      for (let k = k0; k < n; k++) {
         const at = hitA[k];
         const s = slotOfAtom[at];
         if (!(hitD[k] < cut2[s])) continue;
