@@ -10,6 +10,7 @@ import {
   setupAnalyses,
   solvationRequest,
   type PreparedJob,
+  type RdfSpec,
 } from '@solvscope/core';
 import { MGCL2_WATER, MG_TFSI_DME } from '@solvscope/fixtures';
 import { openSystem } from './open.js';
@@ -48,4 +49,20 @@ describe('shell assignment on the grids and near-hit lists of the g(r)s (FrameSc
       expect(together.run.results[k]).toEqual(alone.run.results[0]);
     });
   }
+
+  it('queries the shared grids itself when the g(r)s are taken from other points than its ions', async () => {
+    const fx = MGCL2_WATER;
+    const { topology, trajectory } = await openSystem(fx.xtc, { top: fx.gro });
+    await trajectory.close();
+    const plan = planAnalyze(topology, { ion: 'name MG', cutoff: 2.5 }, 12.5);
+    const solv = solvationRequest(plan, resolveCutoffs(plan, plan.partners.map(() => null)));
+    // the same grids (over the donors), but queried from the chloride ions: no near-hit lists for Mg
+    const fromCl = rdfRequests(plan).map((r) => ({ ...r, spec: { ...(r.spec as RdfSpec), ref: 'name CL' } }));
+    const together = await run(fx.xtc, fx.gro, [...fromCl, solv], 20);
+    const alone = await run(fx.xtc, fx.gro, [solv], 20);
+    const k = plan.partners.length;
+    expect(together.ctx[k].sharedFrames).toBe(20);
+    expect(together.ctx[k].nearFrames).toBe(0);
+    expect(together.run.results[k]).toEqual(alone.run.results[0]);
+  });
 });

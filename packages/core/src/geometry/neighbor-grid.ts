@@ -1,6 +1,7 @@
 import type { Box } from '../box.js';
 import { OptionError, SolvscopeError } from '../errors.js';
 import { periodicCell, type PeriodicCell } from './minimum-image.js';
+import { grown } from '../typed-arrays.js';
 
 /** Cells per cutoff along each axis when the box is large enough (cell thickness ≥ cutoff / 2). */
 const CELLS_PER_CUTOFF = 2;
@@ -308,13 +309,8 @@ export class NeighborGrid {
   }
 
   private growHits(atLeast: number): void {
-    const n = Math.max(atLeast, this.hitAtoms.length * 2);
-    const a = new Int32Array(n);
-    a.set(this.hitAtoms);
-    const d = new Float64Array(n);
-    d.set(this.hitD2);
-    this.hitAtoms = a;
-    this.hitD2 = d;
+    this.hitAtoms = grown(this.hitAtoms, atLeast);
+    this.hitD2 = grown(this.hitD2, atLeast);
   }
 
   private cursor = new Int32Array(1);

@@ -5,6 +5,7 @@ import { periodicCell } from '../../geometry/minimum-image.js';
 import { NeighborGrid } from '../../geometry/neighbor-grid.js';
 import { isDynamic, parseSelection, selectNonEmpty } from '../../selection/index.js';
 import type { Topology } from '../../topology.js';
+import { grown } from '../../typed-arrays.js';
 import type { Analysis, FrameScratch, NearHits, SystemInfo } from '../analysis.js';
 import { blockAverage } from '../stats.js';
 import { exactSumAdd, exactSumMerge, exactSumValue, type ExactSum } from './exact-sum.js';
@@ -409,7 +410,8 @@ function accumulate(ctx: RdfContext, state: RdfState, frame: Frame, scratch?: Fr
     const bi = refBlock ? refBlock[p] : 0;
     if (near) {
       near.start[p] = nNear;
-      if (near.atoms.length < nNear + count) growNear(near, nNear + count);
+      near.atoms = grown(near.atoms, nNear + count);
+      near.d2 = grown(near.d2, nNear + count);
     }
     for (let k = 0; k < count; k++) {
       const j = hitAtoms[k];
@@ -442,16 +444,6 @@ function accumulate(ctx: RdfContext, state: RdfState, frame: Frame, scratch?: Fr
     }
   }
   if (near) near.start[refAtoms.length] = nNear;
-}
-
-function growNear(near: NearHits, atLeast: number): void {
-  const n = Math.max(atLeast, 2 * near.atoms.length);
-  const a = new Int32Array(n);
-  a.set(near.atoms);
-  const d = new Float64Array(n);
-  d.set(near.d2);
-  near.atoms = a;
-  near.d2 = d;
 }
 
 function merge(_ctx: RdfContext, into: RdfState, other: RdfState): void {

@@ -7,11 +7,9 @@ import type { Frame } from '../../frame.js';
 import { buildTopology, type TopologyInit } from '../../topology.js';
 import type { SystemInfo } from '../analysis.js';
 import { maxForgivenGap, ResidenceAccumulator, residenceTimes } from './residence.js';
-import { DEFAULT_MAX_LAG } from './residence-window.js';
+import { createWindow, DEFAULT_MAX_LAG, packWindow, type ResidenceLayout } from './residence-window.js';
 import { solvationAnalysis, type ResidenceEntry, type SolvationResult, type SolvationSpec, type SolvationState } from './solvation.js';
 import { lcg as rng } from '../../random.js';
-
-/** Deterministic pseudo-random numbers in [0, 1). */
 
 // ---------------------------------------------------------------------------------------------
 // Synthetic systems whose shell membership is known by construction: ion i sits alone in its
@@ -604,5 +602,36 @@ describe.skipIf(!readers)('residence windows on a real trajectory', () => {
         expect(comp).toEqual(want);
       });
     }
+  });
+});
+
+describe('packed pair records', () => {
+  const layout = (ions: number, partners: number): ResidenceLayout => ({
+    maxLag: 100,
+    slots: 1,
+    ions,
+    partnerCount: partners,
+    partnerSlot: new Int32Array(partners),
+    tolerancePs: 0,
+    timestepPs: null,
+  });
+  const record = (k: number, iv: number[], hd: number[]) => ({ k, iv, cur: -1, hd, hs: 4, lb: 7, fa: 0, fb: 2 });
+
+  it('pack into one Int32Array sorted by pair key: [k, cur, hs, lb, fa, fb, #iv, #hd, iv…, hd…]', () => {
+    const w = createWindow(layout(4, 10));
+    w.pairs.push(record(31, [3, 5], []), record(2, [0, 1, 4, 6], [0, 1]));
+    packWindow(w);
+    expect(w.pairs).toEqual([]);
+    expect(Array.from(w.packed!)).toEqual([2, -1, 4, 7, 0, 2, 4, 2, 0, 1, 4, 6, 0, 1, 31, -1, 4, 7, 0, 2, 2, 0, 3, 5]);
+    expect(structuredClone(w).packed).toEqual(w.packed);
+  });
+
+  it('stay as objects when a pair key would not fit a small integer', () => {
+    const w = createWindow(layout(40_000, 40_000));
+    const big = record(2 ** 30 + 5, [1, 2], []);
+    w.pairs.push(record(3, [], []), big);
+    packWindow(w);
+    expect(w.packed).toBeNull();
+    expect(w.pairs[1]).toBe(big);
   });
 });

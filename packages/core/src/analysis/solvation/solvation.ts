@@ -2,6 +2,7 @@ import { boxInscribedRadius } from '../../box.js';
 import { OptionError } from '../../errors.js';
 import type { Frame } from '../../frame.js';
 import { NeighborGrid } from '../../geometry/neighbor-grid.js';
+import { grown } from '../../typed-arrays.js';
 import type { Analysis, FrameScratch, NearHits, SystemInfo } from '../analysis.js';
 import { blockAverage } from '../stats.js';
 import { speciationLabel } from './labels.js';
@@ -433,12 +434,6 @@ function find(p: Int32Array, x: number): number {
   return x;
 }
 
-function grow32(a: Int32Array, need: number): Int32Array {
-  if (need <= a.length) return a;
-  const g = new Int32Array(Math.max(need, a.length * 2));
-  g.set(a);
-  return g;
-}
 
 /**
  * Grids published on this frame (by the g(r)s of the same job) that together hold exactly the
@@ -551,7 +546,7 @@ function accumulate(ctx: SolvationRuntime, st: SolvationState, frame: Frame, scr
         if (molStamp[m] !== tick) {
           molStamp[m] = tick;
           molHits[m] = 1;
-          if (nb >= ctx.bound.length) ctx.bound = grow32(ctx.bound, nb + 1);
+          if (nb >= ctx.bound.length) ctx.bound = grown(ctx.bound, nb + 1);
           ctx.bound[nb++] = m;
         } else molHits[m]++;
       }
@@ -670,7 +665,7 @@ function accumulate(ctx: SolvationRuntime, st: SolvationState, frame: Frame, scr
   const res = st.res;
   if (res && ctx.layout) {
     if (dt !== null && res.maxGap < 0) res.maxGap = decideMaxGap(ctx.layout, dt, st.axis.step);
-    const pb = (ctx.partnerBound = grow32(ctx.partnerBound, nb));
+    const pb = (ctx.partnerBound = grown(ctx.partnerBound, nb));
     for (let x = 0; x < nb; x++) pb[x] = ctx.partnerIndex[bound[x]];
     let rc = ctx.resCaches.get(res);
     if (!rc) ctx.resCaches.set(res, (rc = createCache(ctx.layout, res)));
@@ -683,7 +678,7 @@ function accumulate(ctx: SolvationRuntime, st: SolvationState, frame: Frame, scr
       const code = cache.lastSpec[i];
       if (n && r[n - 1] === code) r[n - 2]++;
       else {
-        if (n + 3 > r.length) st.tl[i] = r = grow32(r, n + 3);
+        if (n + 3 > r.length) st.tl[i] = r = grown(r, n + 3);
         r[n] = F;
         r[n + 1] = 1;
         r[n + 2] = code;
@@ -744,7 +739,7 @@ function appendTimelines(
       const code = qCode(b[k + 2]);
       if (k === 0 && n && a[n - 1] === code) a[n - 2] += b[1];
       else {
-        if (n + 3 > a.length) a = grow32(a, n + 3);
+        if (n + 3 > a.length) a = grown(a, n + 3);
         a[n] = b[k] + shift;
         a[n + 1] = b[k + 1];
         a[n + 2] = code;
