@@ -277,9 +277,15 @@ export interface SolvationRuntime extends SolvationContext {
   sharedFrames: number;
   nearFrames: number;
   caches: WeakMap<object, StateCache>;
-  /** Stamp per molecule: the ion-frame tick it was last seen in, and its contacts then. */
-  molStamp: Float64Array;
-  molHits: Int32Array;
+  /**
+   * What the shell loop reads per hit, interleaved so that one cache line serves an atom or a
+   * molecule (these loads were most of the shell assignment's time at 110k atoms):
+   * per atom [slot, molecule, donor-name code] (slot −1: not a donor), per molecule
+   * [stamp, contacts, slot, partner ordinal]: the ion tick it was last seen in, its contacts
+   * with that ion, its species slot (−1: not a partner) and its ordinal among partners (−1).
+   */
+  atomInfo: Int32Array;
+  molInfo: Int32Array;
   tick: number;
   /** Anion bookkeeping per frame. */
   anionStamp: Float64Array;
@@ -295,8 +301,7 @@ export interface SolvationRuntime extends SolvationContext {
   uf: Int32Array;
   compC: Int32Array;
   compA: Int32Array;
-  /** Partner ordinal of each molecule (−1 for non-partners), and the residence window layout (null when residence is off). */
-  partnerIndex: Int32Array;
+  /** The residence window layout (null when residence is off). */
   layout: ResidenceLayout | null;
   resCaches: WeakMap<ResidenceWindow, ResidenceCache>;
   /** Bound partner ordinals of the current frame (scratch). */
@@ -339,6 +344,19 @@ function setup(spec: SolvationSpec, system: SystemInfo): SolvationRuntime {
           timestepPs: c.timestepPs,
         };
   const grid = new NeighborGrid();
+  const na = system.topology.atomCount;
+  const atomInfo = new Int32Array(3 * na);
+  for (let a = 0; a < na; a++) {
+    atomInfo[3 * a] = c.slotOfAtom[a];
+    atomInfo[3 * a + 1] = system.topology.molecules[a];
+    atomInfo[3 * a + 2] = c.nameOfAtom[a];
+  }
+  const molInfo = new Int32Array(4 * nm);
+  for (let m = 0; m < nm; m++) {
+    molInfo[4 * m] = -1;
+    molInfo[4 * m + 2] = c.slotOfMolecule[m];
+    molInfo[4 * m + 3] = partnerIndex[m];
+  }
   return {
     ...c,
     grid,
@@ -348,8 +366,8 @@ function setup(spec: SolvationSpec, system: SystemInfo): SolvationRuntime {
     sharedFrames: 0,
     nearFrames: 0,
     caches: new WeakMap(),
-    molStamp: new Float64Array(nm).fill(-1),
-    molHits: new Int32Array(nm),
+    atomInfo,
+    molInfo,
     tick: 0,
     anionStamp: new Float64Array(nm).fill(-1),
     anionBind: new Int32Array(nm),
@@ -363,7 +381,6 @@ function setup(spec: SolvationSpec, system: SystemInfo): SolvationRuntime {
     uf: new Int32Array(nI + nA),
     compC: new Int32Array(nI + nA),
     compA: new Int32Array(nI + nA),
-    partnerIndex,
     layout,
     resCaches: new WeakMap(),
     partnerBound: new Int32Array(Math.max(16, nI * 8)),
@@ -489,8 +506,7 @@ function accumulate(ctx: SolvationRuntime, st: SolvationState, frame: Frame, scr
   }
   const nI = ctx.ionAtoms.length;
   const S = ctx.slots.length;
-  const { slotOfAtom, nameOfAtom, slotOfMolecule, cut2, ionMolecule, molStamp, molHits, atomCnt, ionSlotCounts, ionStart } = ctx;
-  const molOf = ctx.topology.molecules;
+  const { atomInfo, molInfo, cut2, ionMolecule, atomCnt, ionSlotCounts, ionStart } = ctx;
   const cache = cacheOf(ctx, st);
   // The g(r)s of the same job have built grids over the donor atoms on this frame already
   // (at 12 Å): query those with the shell radius instead of building another one. Same pairs,
@@ -512,6 +528,11 @@ function accumulate(ctx: SolvationRuntime, st: SolvationState, frame: Frame, scr
   if (nears.length && nears.every((x) => x)) ctx.nearFrames++;
   let nb = 0;
   ionSlotCounts.fill(0);
+  if (ctx.tick > 0x7fffffff - nI) {
+    // ticks are Int32 stamps: start again (after ~2·10⁹ ion-frames)
+    for (let o = 0; o < molInfo.length; o += 4) molInfo[o] = -1;
+    ctx.tick = 0;
+  }
   for (let i = 0; i < nI; i++) {
     const tick = ++ctx.tick;
     const a = ctx.ionAtoms[i];
@@ -536,19 +557,20 @@ function accumulate(ctx: SolvationRuntime, st: SolvationState, frame: Frame, scr
         hitD = grid.hitD2;
       }
       for (let k = k0; k < n; k++) {
-        const at = hitA[k];
-        const s = slotOfAtom[at];
+        const ao = 3 * hitA[k];
+        const s = atomInfo[ao];
         if (!(hitD[k] < cut2[s])) continue;
-        const m = molOf[at];
+        const m = atomInfo[ao + 1];
         if (m === own) continue;
         atomCnt[s]++;
-        st.nameHist[s][nameOfAtom[at]]++;
-        if (molStamp[m] !== tick) {
-          molStamp[m] = tick;
-          molHits[m] = 1;
+        st.nameHist[s][atomInfo[ao + 2]]++;
+        const mo = 4 * m;
+        if (molInfo[mo] !== tick) {
+          molInfo[mo] = tick;
+          molInfo[mo + 1] = 1;
           if (nb >= ctx.bound.length) ctx.bound = grown(ctx.bound, nb + 1);
           ctx.bound[nb++] = m;
-        } else molHits[m]++;
+        } else molInfo[mo + 1]++;
       }
     }
     const bound = ctx.bound;
@@ -566,10 +588,10 @@ function accumulate(ctx: SolvationRuntime, st: SolvationState, frame: Frame, scr
     ionStart[i + 1] = nb;
     const row = i * S;
     for (let x = start; x < nb; x++) {
-      const m = bound[x];
-      const s = slotOfMolecule[m];
+      const mo = 4 * bound[x];
+      const s = molInfo[mo + 2];
       ionSlotCounts[row + s]++;
-      bump(st.dentHist, s, molHits[m]);
+      bump(st.dentHist, s, molInfo[mo + 1]);
     }
     for (let s = 0; s < S; s++) {
       bump(st.atomHist, s, atomCnt[s]);
@@ -666,7 +688,7 @@ function accumulate(ctx: SolvationRuntime, st: SolvationState, frame: Frame, scr
   if (res && ctx.layout) {
     if (dt !== null && res.maxGap < 0) res.maxGap = decideMaxGap(ctx.layout, dt, st.axis.step);
     const pb = (ctx.partnerBound = grown(ctx.partnerBound, nb));
-    for (let x = 0; x < nb; x++) pb[x] = ctx.partnerIndex[bound[x]];
+    for (let x = 0; x < nb; x++) pb[x] = ctx.molInfo[4 * bound[x] + 3];
     let rc = ctx.resCaches.get(res);
     if (!rc) ctx.resCaches.set(res, (rc = createCache(ctx.layout, res)));
     windowFrame(ctx.layout, res, rc, { F, single: segmentCount(st.axis) === 1, gap: dt === null, closedLength, closedFirst: segsBefore === 1 }, pb, ionStart);
