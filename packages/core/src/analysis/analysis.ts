@@ -3,11 +3,11 @@ import type { Topology } from '../topology.js';
 import type { NeighborGrid } from '../geometry/neighbor-grid.js';
 
 /**
- * What the analyses of one job share while they process one frame (cleared before each
- * frame, never crosses threads). `grids`: neighbour grids already built on this frame's
- * positions, each over the listed atoms, so a later analysis can query them (with a radius up
- * to the grid's cutoff) instead of building its own: analyze's g(r)s publish theirs and the
- * shell assignment reuses them.
+ * What the analyses of one job share while they process a frame (one per job and thread, never
+ * crosses threads). `grids` is cleared before each frame: neighbour grids already built on
+ * this frame's positions, each over the listed atoms, so a later analysis can query them (with
+ * a radius up to the grid's cutoff) instead of building its own: analyze's g(r)s publish theirs
+ * and the shell assignment reuses them, or reads the hits they recorded for it (`near`).
  */
 export interface FrameScratch {
   grids: { atoms: Int32Array; grid: NeighborGrid; near?: NearHits | null }[];
@@ -75,7 +75,7 @@ export interface Analysis<Spec, Ctx, State extends AnalysisState, Result> {
   readonly id: string;
   setup(spec: Spec, system: SystemInfo): Ctx;
   init(ctx: Ctx): State;
-  /** Add one frame. `scratch` (optional) is shared by the job's analyses for this frame only. */
+  /** Add one frame. `scratch` (optional) is shared by the job's analyses (its `grids` for this frame only). */
   accumulate(ctx: Ctx, state: State, frame: Frame, scratch?: FrameScratch): void;
   merge(ctx: Ctx, into: State, other: State): void;
   /**

@@ -89,16 +89,16 @@ export interface Executor {
   close?(): Promise<void>;
 }
 
+/** The frame scratch of each job in this thread (its `nearWanted` lasts from chunk to chunk). */
+const scratches = new WeakMap<PreparedJob, FrameScratch>();
+
 /**
  * Accumulate one chunk: read its frames once and feed every analysis. This is the only code
  * that turns frames into states, in process and in workers alike.
  * @throws AbortError when the signal fires (checked every frame); reader errors propagate with context.
  */
-const scratches = new WeakMap<PreparedJob, FrameScratch>();
-
 export async function accumulateChunk(job: PreparedJob, chunk: Chunk, signal?: AbortSignal, onFrame?: () => void): Promise<ChunkOutcome> {
   const states = job.analyses.map((a) => a.def.init(a.ctx) as AnalysisState);
-  // one scratch per job and thread: what analyses ask of each other (FrameScratch.nearWanted) is kept across chunks
   let scratch = scratches.get(job);
   if (!scratch) scratches.set(job, (scratch = createFrameScratch()));
   let frames = 0;
