@@ -112,7 +112,7 @@ function analyse(sys: SystemInfo, frames: Frame[], spec: SolvationSpec, chunk: n
   return { result: solvationAnalysis.finalize(ctx, merged, states), kept };
 }
 
-const strip = (r: unknown): string => JSON.stringify(r, (k, v) => (k === 'stderr' || k === 'blocks' ? undefined : v));
+const strip = (r: unknown): string => JSON.stringify(r, (k, v) => (k === 'stderr' || k === 'blocks' ? undefined : k === 'warnings' ? (v as string[]).filter((w) => !w.startsWith('error bars:')) : v));
 
 // ---------------------------------------------------------------------------------------------
 // The reference: the previous O(frames) implementation, which kept every frame's membership and
@@ -463,6 +463,18 @@ describe('the residence window', () => {
     expect(longer.window_ps).toBe((T - 1) * 0.5);
     const shorter = analyse({ ...sys, frameCount: 301 }, frames.slice(0, 301), specOf({}), 64).result.residence[0];
     expect(shorter.maxLagFrames).toBe(300);
+  });
+
+  it('warns that the error bars are too small when partners stay longer than a block', () => {
+    const T = 600;
+    const frozen: Membership = { h: [[new Uint8Array(T).fill(1), new Uint8Array(T).fill(1), new Uint8Array(T), new Uint8Array(T)]], dt: 0.5 };
+    const slow = analyse(systemOf(frozen).sys, systemOf(frozen).frames, specOf({}), 50).result;
+    expect(slow.warnings.join(' ')).toMatch(/longer than a block \(continuous residence: LIG > 599 frames, ANI > 599 frames; 12 blocks of ≤ 50 frames\), so the blocks are correlated/);
+    // ligands that come and go every few frames: the blocks are independent enough
+    const fast = randomMembership(2, 4, 7, T, 0.3, 0.3);
+    const quick = analyse(systemOf(fast).sys, systemOf(fast).frames, specOf({}), 50).result;
+    expect(quick.residence.every((e) => e.continuous.converged && e.continuous.tau_1e_frames! < 50)).toBe(true);
+    expect(quick.warnings.join(' ')).not.toMatch(/correlated/);
   });
 
   it('keeps the state size independent of the trajectory length', () => {

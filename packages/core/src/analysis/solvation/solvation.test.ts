@@ -140,7 +140,7 @@ const tfsi = (o: [number, number, number], away: [number, number, number]): Mol 
 };
 
 const strip = (r: SolvationResult): unknown =>
-  JSON.parse(JSON.stringify(r, (k, v) => (k === 'stderr' || k === 'blocks' ? undefined : v)));
+  JSON.parse(JSON.stringify(r, (k, v) => (k === 'stderr' || k === 'blocks' ? undefined : k === 'warnings' ? (v as string[]).filter((w) => !w.startsWith('error bars:')) : v)));
 
 // ---------------------------------------------------------------------------------------------
 

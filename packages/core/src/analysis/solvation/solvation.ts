@@ -995,6 +995,8 @@ function finalize(ctx: SolvationRuntime, m: SolvationState, chunks: readonly Sol
   };
 
   const { residence, timeline } = membershipResults(ctx, m, codeOfKey, speciationSorted, warnings);
+  const blockWarning = correlatedBlocks(residence, chunks, blocks);
+  if (blockWarning) warnings.push(blockWarning);
 
   return {
     ions: {
@@ -1135,6 +1137,25 @@ function membershipResults(
     };
   });
   return { residence, timeline };
+}
+
+/**
+ * A warning when partners stay in the shells longer than a block lasts: the chunks are then
+ * correlated and their standard errors understate the uncertainty (they are 0 when no shell
+ * changes at all, as in a short run of a glyme electrolyte). Continuous residence time
+ * (1/e, frames) against the longest block; a residence longer than the window counts as the window.
+ */
+function correlatedBlocks(residence: readonly ResidenceEntry[], chunks: readonly SolvationState[], blocks: number): string | null {
+  if (blocks < 2) return null;
+  let blockFrames = 0;
+  for (const c of chunks) if (c.ionFrames > 0) blockFrames = Math.max(blockFrames, c.frames);
+  const slow = residence
+    .filter((e) => e.events > 0)
+    .map((e) => ({ name: e.species, frames: e.continuous.converged ? e.continuous.tau_1e_frames : e.maxLagFrames, atLeast: !e.continuous.converged }))
+    .filter((e) => e.frames !== null && e.frames >= blockFrames);
+  if (!slow.length) return null;
+  const list = slow.map((e) => `${e.name} ${e.atLeast ? '> ' : ''}${Number.isInteger(e.frames) ? e.frames : e.frames!.toFixed(1)} frames`).join(', ');
+  return `error bars: partners stay in the shells longer than a block (continuous residence: ${list}; ${blocks} blocks of ≤ ${blockFrames} frames), so the blocks are correlated and the ± understate the uncertainty of coordination, speciation and pairing (0 when no shell changes); use a longer run or independent replicas`;
 }
 
 function ratio(n: Float64Array, d: Float64Array): Float64Array {
