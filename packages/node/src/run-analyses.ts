@@ -106,14 +106,12 @@ async function runOn(options: RunAnalysesOptions, pool: WorkerPool | undefined):
     // The workers get their chunks first; this thread sets up its own copy of the analyses
     // (for merging) while they start, and merges the outcomes that arrived meanwhile.
     const stop = new AbortController();
-    const onAbort = () => stop.abort();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    if (options.signal?.aborted) stop.abort();
+    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
     const executor = new PoolExecutor(job, { pool, failChunk: options.failChunk });
     usedWorkers = executor.workers;
     let merger: RunMerger | null = null;
     const early: ChunkOutcome[] = [];
-    const running = executor.run(plan, { signal: stop.signal, onProgress: options.onProgress, onOutcome: (o) => (merger ? merger.add(o) : early.push(o)) });
+    const running = executor.run(plan, { signal, onProgress: options.onProgress, onOutcome: (o) => (merger ? merger.add(o) : early.push(o)) });
     try {
       const prepared = await prepareOpenedJob(job, topology, trajectory).catch((e: unknown) => {
         stop.abort(); // a bad selection: the workers fail the same way, do not wait for them
@@ -126,7 +124,6 @@ async function runOn(options: RunAnalysesOptions, pool: WorkerPool | undefined):
       run = merger.finish();
     } finally {
       await running.catch(() => {});
-      options.signal?.removeEventListener('abort', onAbort);
     }
   }
   return {

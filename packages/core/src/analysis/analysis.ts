@@ -10,7 +10,7 @@ import type { NeighborGrid } from '../geometry/neighbor-grid.js';
  * and the shell assignment reuses them, or reads the hits they recorded for it (`near`).
  */
 export interface FrameScratch {
-  grids: { atoms: Int32Array; grid: NeighborGrid; near?: NearHits | null }[];
+  grids: PublishedGrid[];
   /**
    * Kept across frames: near-neighbour lists a later analysis would like from the analysis that
    * publishes the grid over `atoms` (keyed by that list) and queries it from every point of
@@ -18,6 +18,13 @@ export interface FrameScratch {
    * assignment asks on its first frame and, from then on, reads the lists instead of querying.
    */
   nearWanted: Map<Int32Array, { ref: Int32Array; radius: number }>;
+}
+
+/** A grid built on this frame over `atoms`, and the near-hit lists recorded with it if asked for. */
+export interface PublishedGrid {
+  atoms: Int32Array;
+  grid: NeighborGrid;
+  near?: NearHits | null;
 }
 
 /**

@@ -146,6 +146,15 @@ export function createWindow(L: ResidenceLayout): ResidenceWindow {
   };
 }
 
+/**
+ * A pair record. Every record is made here, so all have the same fields in the same order (one
+ * hidden class for the merge and accumulate code, whether made by windowFrame or read back from
+ * a packed state).
+ */
+function pairRecord(k: number, iv: number[] = [], cur = -1, hd: number[] = [], hs = -1, lb = 0, fa = -1, fb = 0): PairWindow {
+  return { k, iv, cur, hd, hs, lb, fa, fb };
+}
+
 const PACKED_HEAD = 8;
 /**
  * Pair keys up to this fit a small integer (V8's Smi with pointer compression), so records read
@@ -199,8 +208,7 @@ function readPairs(w: ResidenceWindow): PairWindow[] {
     let j = o + PACKED_HEAD;
     for (const e = j + ni; j < e; j++) iv.push(d[j]);
     for (const e = j + nh; j < e; j++) hd.push(d[j]);
-    // same field order and kinds as the records windowFrame makes
-    out.push({ k: d[o], iv, cur: d[o + 1], hd, hs: d[o + 2], lb: d[o + 3], fa: d[o + 4], fb: d[o + 5] });
+    out.push(pairRecord(d[o], iv, d[o + 1], hd, d[o + 2], d[o + 3], d[o + 4], d[o + 5]));
     o = j;
   }
   return out;
@@ -469,7 +477,7 @@ export function windowFrame(L: ResidenceLayout, w: ResidenceWindow, c: Residence
         const k = i * P + mx;
         r = c.map.get(k);
         if (!r) {
-          r = { k, iv: [], cur: -1, hd: [], hs: -1, lb: 0, fa: -1, fb: 0 };
+          r = pairRecord(k);
           c.map.set(k, r);
           w.pairs.push(r);
           markSeen(L, w, c, k);
@@ -540,7 +548,7 @@ function copyWindow(w: ResidenceWindow): ResidenceWindow {
     events: w.events.slice(),
     cntI: c(w.cntI),
     cntC: c(w.cntC),
-    pairs: w.pairs.map((r) => ({ ...r, iv: r.iv.slice(), hd: r.hd.slice() })),
+    pairs: w.pairs.map((r) => pairRecord(r.k, r.iv.slice(), r.cur, r.hd.slice(), r.hs, r.lb, r.fa, r.fb)),
     packed: w.packed ? w.packed.slice() : null,
     seenKeys: w.seenKeys.slice(),
     seenBits: w.seenBits ? w.seenBits.slice() : null,
@@ -709,7 +717,7 @@ export function concatWindows(
     const aLb = a ? a.lb : 0;
     const aFa = a ? a.fa : -1;
     const aFb = a ? a.fb : 0;
-    const r: PairWindow = a ?? { k, iv: [], cur: -1, hd: [], hs: -1, lb: 0, fa: -1, fb: 0 };
+    const r: PairWindow = a ?? pairRecord(k);
     if (!adjacent) {
       let hd: number[] = [];
       if (aHd) {

@@ -3,7 +3,7 @@ import { OptionError } from '../../errors.js';
 import type { Frame } from '../../frame.js';
 import { NeighborGrid } from '../../geometry/neighbor-grid.js';
 import { grown } from '../../typed-arrays.js';
-import type { Analysis, FrameScratch, NearHits, SystemInfo } from '../analysis.js';
+import type { Analysis, FrameScratch, NearHits, PublishedGrid, SystemInfo } from '../analysis.js';
 import { blockAverage } from '../stats.js';
 import { speciationLabel } from './labels.js';
 import { axisAppend, axisConcat, axisDt, axisJoin, createAxis, SEG, segmentCount, lastSegmentLength, firstSegmentLength, type FrameAxis } from './frame-axis.js';
@@ -267,8 +267,8 @@ interface StateCache {
 /** Per-thread context: the resolved spec plus scratch buffers. */
 export interface SolvationRuntime extends SolvationContext {
   grid: NeighborGrid;
-  /** [{grid}], for the loop over grids when no shared grid is used. */
-  ownGrid: { grid: NeighborGrid; near?: NearHits | null }[];
+  /** [`grid` over the donor atoms], for the loop over grids when no shared grid is used. */
+  ownGrid: PublishedGrid[];
   /** Per grid of the current frame: the near-hit lists to read instead of querying (or null). */
   nears: (NearHits | null)[];
   /** Which published grids cover the donors (see sharedGrids), for the last set of published atom lists. */
@@ -360,7 +360,7 @@ function setup(spec: SolvationSpec, system: SystemInfo): SolvationRuntime {
   return {
     ...c,
     grid,
-    ownGrid: [{ grid }],
+    ownGrid: [{ atoms: c.donorAtoms, grid }],
     nears: [],
     shared: null,
     sharedFrames: 0,
@@ -451,13 +451,12 @@ function find(p: Int32Array, x: number): number {
   return x;
 }
 
-
 /**
  * Grids published on this frame (by the g(r)s of the same job) that together hold exactly the
  * donor atoms, each once, with a cutoff ≥ the largest shell cutoff; null when they do not.
  * The check runs when the set of published atom lists changes (once per thread in practice).
  */
-function sharedGrids(ctx: SolvationRuntime, scratch: FrameScratch | undefined): { grid: NeighborGrid; near?: NearHits | null }[] | null {
+function sharedGrids(ctx: SolvationRuntime, scratch: FrameScratch | undefined): PublishedGrid[] | null {
   const pub = scratch?.grids;
   if (!pub || pub.length === 0) return null;
   const memo = ctx.shared;
