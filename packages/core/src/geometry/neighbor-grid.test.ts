@@ -280,6 +280,15 @@ describe('NeighborGrid', () => {
 
   it('rejects non-finite atom positions', () => {
     const grid = new NeighborGrid();
-    expect(() => grid.build(new Float32Array([0, NaN, 0]), new Int32Array([0]), orthorhombicBox(10, 10, 10), 3)).toThrow(SolvscopeError);
+    // the orthorhombic fast path and the general (triclinic / open) loop
+    for (const box of [orthorhombicBox(10, 10, 10), dodecahedron(20), null]) {
+      for (const bad of [NaN, Infinity, -Infinity]) {
+        for (let axis = 0; axis < 3; axis++) {
+          const positions = new Float32Array([1, 2, 3, 4, 5, 6]);
+          positions[3 + axis] = bad;
+          expect(() => grid.build(positions, new Int32Array([0, 1]), box, 3)).toThrow(/atom 1 has a non-finite position/);
+        }
+      }
+    }
   });
 });

@@ -106,6 +106,11 @@ export class NeighborGrid {
     const start = this.cellStart;
     start.fill(0, 0, ncells + 1);
     let maxAbs = 0;
+    if (periodic && !R && bx === 0 && cx === 0 && cy === 0) {
+      maxAbs = this.binOrthorhombic(positions, atoms, n);
+      this.finishBuild(atoms, n, ncells, maxAbs);
+      return;
+    }
     for (let k = 0; k < n; k++) {
       const a = atoms[k];
       let x = positions[3 * a];
@@ -152,6 +157,71 @@ export class NeighborGrid {
       w[3 * k + 1] = y;
       w[3 * k + 2] = z;
     }
+    this.finishBuild(atoms, n, ncells, maxAbs);
+  }
+
+  /**
+   * The binning pass of `build` for an orthorhombic box in its own frame (the usual MD cell):
+   * the same wrap and cell as the general loop with the shear terms dropped and the divisions
+   * by the box lengths made multiplications (a cell border can move by an ulp, which the
+   * query's padded pruning covers). Measured on 36k OW of a 110k-atom box: 0.9–1.4 → … ms.
+   */
+  private binOrthorhombic(positions: Float32Array, atoms: Int32Array, n: number): number {
+    const { ax, by, cz, na, nb, nc } = this;
+    const ia_ = 1 / ax;
+    const ib_ = 1 / by;
+    const ic_ = 1 / cz;
+    const w = this.wrapped;
+    const cellOf = this.cellOf;
+    const start = this.cellStart;
+    const naM = na - 1;
+    const nbM = nb - 1;
+    const ncM = nc - 1;
+    let maxAbs = 0;
+    for (let k = 0; k < n; k++) {
+      const a = 3 * atoms[k];
+      let x = positions[a];
+      let y = positions[a + 1];
+      let z = positions[a + 2];
+      // x − x is 0 for a finite x and NaN for ±∞ or NaN
+      if (x - x + (y - y) + (z - z) !== 0) {
+        throw new SolvscopeError('CORRUPT', `atom ${atoms[k]} has a non-finite position (${x}, ${y}, ${z})`, {});
+      }
+      const m = Math.max(Math.abs(x), Math.abs(y), Math.abs(z));
+      if (m > maxAbs) maxAbs = m;
+      let sa = x * ia_;
+      let sb = y * ib_;
+      let sc = z * ic_;
+      const fa = Math.floor(sa);
+      const fb = Math.floor(sb);
+      const fc = Math.floor(sc);
+      sa -= fa;
+      sb -= fb;
+      sc -= fc;
+      x -= fa * ax;
+      y -= fb * by;
+      z -= fc * cz;
+      let ia = Math.floor(sa * na);
+      let ib = Math.floor(sb * nb);
+      let ic = Math.floor(sc * nc);
+      ia = ia > naM ? naM : ia;
+      ib = ib > nbM ? nbM : ib;
+      ic = ic > ncM ? ncM : ic;
+      const ci = (ic * nb + ib) * na + ia;
+      cellOf[k] = ci;
+      start[ci + 1]++;
+      w[3 * k] = x;
+      w[3 * k + 1] = y;
+      w[3 * k + 2] = z;
+    }
+    return maxAbs;
+  }
+
+  /** Prefix sums and the counting-sort scatter of `build`. */
+  private finishBuild(atoms: Int32Array, n: number, ncells: number, maxAbs: number): void {
+    const start = this.cellStart;
+    const w = this.wrapped;
+    const cellOf = this.cellOf;
     this.maxAbsCoord = maxAbs;
     for (let c = 0; c < ncells; c++) start[c + 1] += start[c];
     const xyz = this.sortedXyz;
