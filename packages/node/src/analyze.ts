@@ -22,7 +22,7 @@ import {
 } from '@solvscope/core';
 import { openSystem } from './open.js';
 import { runAnalyses } from './run-analyses.js';
-import { withWorkerPool, type WorkerPool } from './pool-executor.js';
+import { withPoolChoice, type PoolChoice, type WorkerPool } from './pool-executor.js';
 
 export interface AnalyzeRunOptions extends AnalyzeOptions {
   /** Trajectory file. */
@@ -36,7 +36,7 @@ export interface AnalyzeRunOptions extends AnalyzeOptions {
   stop?: number;
   step?: number;
   chunkFrames?: number;
-  /** 0 = this thread; default = one worker per core. */
+  /** 0 = this thread; default: one worker per core, or this thread for a run too short for a pool to pay (see pooledRunThreshold). */
   workers?: number;
   /** Run on this worker pool (kept open; e.g. one pool for every entry of a batch). */
   pool?: WorkerPool;
@@ -77,12 +77,13 @@ async function fileFacts(path: string, hash: boolean) {
  * @throws SelectionError / OptionError naming the option, FormatError/SourceError naming the file.
  */
 export async function analyze(options: AnalyzeRunOptions): Promise<AnalyzeRunResult> {
-  // Worker threads start (and load their code) while this thread reads the topology; both
-  // passes then run on this one pool.
-  return withWorkerPool(options, (pool) => analyzeOn(options, pool));
+  // With a worker count given, the threads start (and load their code) while this thread reads
+  // the topology; by default the size of the run decides (PoolChoice). Both passes run on the
+  // one pool, or both in this thread.
+  return withPoolChoice(options, (choice) => analyzeOn(options, choice));
 }
 
-async function analyzeOn(options: AnalyzeRunOptions, pool: WorkerPool | undefined): Promise<AnalyzeRunResult> {
+async function analyzeOn(options: AnalyzeRunOptions, choice: PoolChoice): Promise<AnalyzeRunResult> {
   const topoOpts = topologyOptionsFromConfig(options.config);
   const sys = await openSystem(options.traj, { top: options.top, format: options.format, topFormat: options.topFormat, ...topoOpts, onWarning: options.onWarning });
   let maxRMax = Infinity;
@@ -96,6 +97,9 @@ async function analyzeOn(options: AnalyzeRunOptions, pool: WorkerPool | undefine
     await sys.trajectory.close();
   }
   const plan = planAnalyze(sys.topology, options, maxRMax);
+  const range = resolveRange(options, framesInFile);
+  const visited = Math.max(0, Math.ceil((range.stop - range.start) / range.step));
+  const pool = choice.forRun(visited * sys.topology.atomCount);
   // Both passes share the topology read above, the frame index and the worker pool.
   const common = {
     traj: options.traj,
@@ -103,13 +107,11 @@ async function analyzeOn(options: AnalyzeRunOptions, pool: WorkerPool | undefine
     format: sys.trajectory.format,
     topology: sys.topology,
     index: sys.trajectory.index,
-    workers: options.workers,
+    workers: pool ? undefined : 0,
     pool,
     signal: options.signal,
     onWarning: options.onWarning,
   };
-  const range = resolveRange(options, framesInFile);
-  const visited = Math.max(0, Math.ceil((range.stop - range.start) / range.step));
   let sampleFrames = 0;
   let preliminary: (RdfResult | null)[] = plan.partners.map(() => null);
   const warnings: string[] = [];

@@ -13,7 +13,7 @@ export {
   type OpenedSystem,
 } from './open.js';
 export { prepareNodeJob, prepareOpenedJob, planNodeJob, shareIndex, type NodeJob } from './job.js';
-export { PoolExecutor, WorkerPool, withWorkerPool, defaultWorkerCount, type PoolExecutorOptions, type WorkerPoolOptions } from './pool-executor.js';
+export { PoolExecutor, WorkerPool, PoolChoice, withPoolChoice, pooledRunThreshold, defaultWorkerCount, type PoolExecutorOptions, type WorkerPoolOptions } from './pool-executor.js';
 export { runAnalyses, type RunAnalysesOptions, type RunAnalysesResult } from './run-analyses.js';
 export { analyze, sha256File, type AnalyzeRunOptions, type AnalyzeRunResult } from './analyze.js';
 export {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { AbortError, SolvscopeError } from '@solvscope/core';
 import { FORMATS, MG_TFSI_DME, TRICLINIC } from '@solvscope/fixtures';
 import { runAnalyses } from './run-analyses.js';
-import { PoolExecutor, WorkerPool } from './pool-executor.js';
+import { PoolChoice, PoolExecutor, WorkerPool, defaultWorkerCount, pooledRunThreshold } from './pool-executor.js';
+import { analyze } from './analyze.js';
 import { openTrajectory } from './open.js';
 import { planChunks, type ChunkOutcome } from '@solvscope/core';
 
@@ -21,6 +22,30 @@ describe('worker pool executor', () => {
         expect(Object.is((pooled.results[0] as { checksum: number }).checksum, (serial.results[0] as { checksum: number }).checksum)).toBe(true);
       }
     }
+  });
+
+  it('by default runs a short run in this thread and a long one on one worker per core; a given count is kept', async () => {
+    expect(pooledRunThreshold(1)).toBe(Infinity); // one worker never beats this thread
+    expect(pooledRunThreshold(2)).toBe(25e6);
+    expect(pooledRunThreshold(4)).toBeLessThan(pooledRunThreshold(2));
+    expect(pooledRunThreshold(64)).toBeGreaterThan(pooledRunThreshold(2) * 0.45);
+    // 12 ions' shells, 301 frames of 2.6k atoms: 0.8 M atoms × frames, far below the threshold
+    const short = await runAnalyses({ traj: MG_TFSI_DME.xtc, top: MG_TFSI_DME.gro, requests });
+    expect(short.workers).toBe(0);
+    const rep = await analyze({ traj: MG_TFSI_DME.xtc, top: MG_TFSI_DME.gro, ion: 'name MG', hashInputs: false });
+    expect(rep.report.provenance.workers).toBe(0);
+    expect((await runAnalyses({ traj: MG_TFSI_DME.xtc, top: MG_TFSI_DME.gro, requests, workers: 1 })).workers).toBe(1);
+    const long = new PoolChoice({});
+    try {
+      const pool = long.forRun(pooledRunThreshold(defaultWorkerCount()));
+      if (defaultWorkerCount() < 2) expect(pool).toBeUndefined();
+      else expect(pool?.workers).toBe(defaultWorkerCount());
+      expect(long.forRun(0)).toBe(pool); // decided once, for both passes of analyze
+    } finally {
+      await long.close();
+    }
+    const none = new PoolChoice({ workers: 0 });
+    expect(none.forRun(1e12)).toBeUndefined();
   });
 
   it('plans chunks from the trajectory only, so results do not depend on the worker count', async () => {

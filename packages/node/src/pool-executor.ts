@@ -109,17 +109,57 @@ export class WorkerPool {
 }
 
 /**
- * Run `fn` on the caller's pool (`options.pool`, left open) or on a pool of its own, closed
- * afterwards; with `workers: 0`, on no pool (in this thread). Creating the pool first lets the
- * threads start and load their code while `fn` reads the topology.
+ * Atoms × frames below which a run with the default worker count goes in this thread: there
+ * starting the workers (each boots, loads the code, prepares the job and runs its first frames
+ * unoptimised) costs more wall time than splitting the frames saves. Measured on 2 cores
+ * (bench/README.md, "Short runs"): 110k atoms × 200 frames (22 M) ran as fast or faster in this
+ * thread (rdf 2.05 vs 2.16 s, analyze 3.6–4.0 vs 3.9–4.5 s), 110k × 1000 frames faster on 2
+ * workers (rdf 8.2 vs 6.0 s). The break-even W satisfies W·(1 − c/n) = O (O: the pool's fixed
+ * cost, c ≈ 1.1: a worker's frame costs a little more than this thread's), so it falls with
+ * the core count n; with one core a worker never pays.
  */
-export async function withWorkerPool<T>(options: { workers?: number; pool?: WorkerPool }, fn: (pool: WorkerPool | undefined) => Promise<T>): Promise<T> {
-  if (options.workers === 0) return fn(undefined);
-  const own = options.pool ? undefined : new WorkerPool({ workers: options.workers });
+export function pooledRunThreshold(cores: number): number {
+  if (cores < 2) return Infinity;
+  return (25e6 * (1 - 1.1 / 2)) / (1 - 1.1 / cores);
+}
+
+/**
+ * Where a run goes: the caller's pool (`options.pool`, left open), a pool of its own (closed
+ * by {@link close}), or this thread (`workers: 0`). With `workers` given, the pool is created
+ * at once, so its threads start and load their code while the caller reads the topology; with
+ * `workers` left to the default, {@link forRun} decides once the size of the run is known
+ * (see {@link pooledRunThreshold}) and then creates a pool of one worker per core.
+ */
+export class PoolChoice {
+  private own: WorkerPool | undefined;
+  private decided: WorkerPool | undefined | null = null;
+
+  constructor(private readonly options: { workers?: number; pool?: WorkerPool }) {
+    if (options.workers === 0) this.decided = undefined;
+    else if (options.pool) this.decided = options.pool;
+    else if (options.workers !== undefined) this.decided = this.own = new WorkerPool({ workers: options.workers });
+  }
+
+  /** The pool for a run over `atomFrames` atoms × frames (the first call decides), or undefined for this thread. */
+  forRun(atomFrames: number): WorkerPool | undefined {
+    if (this.decided !== null) return this.decided;
+    const cores = defaultWorkerCount();
+    this.decided = atomFrames < pooledRunThreshold(cores) ? undefined : (this.own = new WorkerPool({ workers: cores }));
+    return this.decided;
+  }
+
+  async close(): Promise<void> {
+    await this.own?.close();
+  }
+}
+
+/** Run `fn` with a {@link PoolChoice} for `options`, closing a pool it created afterwards. */
+export async function withPoolChoice<T>(options: { workers?: number; pool?: WorkerPool }, fn: (choice: PoolChoice) => Promise<T>): Promise<T> {
+  const choice = new PoolChoice(options);
   try {
-    return await fn(options.pool ?? own);
+    return await fn(choice);
   } finally {
-    await own?.close();
+    await choice.close();
   }
 }
 

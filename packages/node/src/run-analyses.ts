@@ -15,7 +15,7 @@ import {
 } from '@solvscope/core';
 import { openSystem } from './open.js';
 import { planNodeJob, prepareOpenedJob, shareIndex, type NodeJob } from './job.js';
-import { PoolExecutor, withWorkerPool, type PoolExecutorOptions, type WorkerPool } from './pool-executor.js';
+import { PoolExecutor, withPoolChoice, type PoolChoice, type PoolExecutorOptions, type WorkerPool } from './pool-executor.js';
 
 export interface RunAnalysesOptions extends PlanOptions {
   traj: string;
@@ -25,7 +25,10 @@ export interface RunAnalysesOptions extends PlanOptions {
   rename?: Record<string, string>;
   charges?: Record<string, number>;
   requests: AnalysisRequest[];
-  /** 0 = in this thread; default: a worker pool with one worker per core. */
+  /**
+   * Worker threads; 0 = in this thread. Default: one worker per core, or this thread when the
+   * run is too short for a pool to pay (atoms × frames below {@link pooledRunThreshold}).
+   */
   workers?: number;
   /** Run on this worker pool (kept open afterwards); `workers` is then ignored unless 0. */
   pool?: WorkerPool;
@@ -70,11 +73,10 @@ function packedFor(t: Topology): PackedTopology {
 export async function runAnalyses(options: RunAnalysesOptions): Promise<RunAnalysesResult> {
   // One open for the whole run: the topology is read once (or given), the trajectory stays open
   // for an in-process run, and workers get the topology and index through shared memory.
-  return withWorkerPool(options, (pool) => runOn(options, pool));
+  return withPoolChoice(options, (choice) => runOn(options, choice));
 }
 
-async function runOn(options: RunAnalysesOptions, pool: WorkerPool | undefined): Promise<RunAnalysesResult> {
-  const pooled = pool !== undefined;
+async function runOn(options: RunAnalysesOptions, choice: PoolChoice): Promise<RunAnalysesResult> {
   const { topology, trajectory } = await openSystem(options.traj, options);
   const index = trajectory.index;
   const tailError = trajectory.tailError;
@@ -82,6 +84,8 @@ async function runOn(options: RunAnalysesOptions, pool: WorkerPool | undefined):
   const atomCount = trajectory.atomCount;
   if (tailError) options.onWarning?.(tailError);
   const { plan, frames } = planNodeJob(framesInFile, options);
+  const pool = choice.forRun(frames * atomCount);
+  const pooled = pool !== undefined;
   const job: NodeJob = {
     traj: options.traj,
     format: trajectory.format,

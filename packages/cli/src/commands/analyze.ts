@@ -70,7 +70,8 @@ Options:
   --config FILE      JSON or YAML: {species: {NAME: {name, donors, cutoff, charge, partner}}, anions: [...]}
   --out DIR          output folder (default solvscope-out)
   --frames A:B:S     frame slice, Python style
-  --workers N        worker threads (default: all cores; 0 = this thread)
+  --workers N        worker threads (default: all cores, or this thread for a run of under
+                     ~25 M atoms × frames, where starting workers costs more; 0 = this thread)
   --r-max Å          g(r) range (default 12, or less in a small box);  --bin-width Å (default 0.02)
   --json             print report.json on stdout instead of the summary
   --no-hash          skip sha256 of the inputs in the provenance

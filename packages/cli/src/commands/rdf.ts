@@ -26,7 +26,9 @@ Options:
   --bin-width Å            bin width (default 0.02)
   --norm rdf|density|none  normalisation (default rdf)
   --exclude same-molecule|same-residue   skip pairs within one molecule/residue
-  --frames A:B:S, --workers N
+  --frames A:B:S           frame slice, Python style
+  --workers N              worker threads (default: all cores, or this thread for a run of
+                           under ~25 M atoms × frames; 0 = this thread)
   --out FILE               write r_A,g,g_stderr,n as CSV
   --json                   print {r, g, n, gStderr, counts, …} as JSON (r = bin centres, Å)
 
