@@ -14,13 +14,14 @@
 //           and `codec` = decodeXtcFrame over the file's bytes already in memory.
 //   node bench/pipelines/solvscope-run.mjs stream  TRAJ
 // stream  = one frames() pass over the file and nothing else (peak RSS of plain streaming).
-// WORKERS 0 = in this thread, N ≥ 1 = a piscina pool of N workers.
+// WORKERS 0 = in this thread, N ≥ 1 = a piscina pool of N workers, auto = the default (a pool of
+// one worker per core, or this thread for a short run: pooledRunThreshold).
 const t0 = performance.now();
 const { runAnalyses, analyze } = await import('../../packages/node/dist/index.js');
 const { writeFileSync } = await import('node:fs');
 const tImport = performance.now();
 const [cmd, traj, top, workersArg, a, b, out] = process.argv.slice(2);
-const workers = Number(workersArg);
+const workers = workersArg === 'auto' ? undefined : Number(workersArg);
 let frames;
 let atoms;
 let extra = {};
@@ -80,9 +81,9 @@ if (cmd === 'rdf') {
   if (res.errors.length) throw res.errors[0];
   frames = res.report.frames;
   atoms = res.report.atoms ?? undefined;
-  extra = { partners: (res.report.coordination ?? []).map((c) => c.partner ?? c.species ?? c.name) };
+  extra = { partners: (res.report.coordination ?? []).map((c) => c.partner ?? c.species ?? c.name), workers: res.report.provenance?.workers };
 } else {
   throw new Error(`unknown command ${cmd}`);
 }
 const tEnd = performance.now();
-console.log(JSON.stringify({ cmd, workers, frames, atoms, import_s: (tImport - t0) / 1000, run_s: (tEnd - tImport) / 1000, ...extra }));
+console.log(JSON.stringify({ cmd, workers: workers ?? 'auto', frames, atoms, import_s: (tImport - t0) / 1000, run_s: (tEnd - tImport) / 1000, ...extra }));
