@@ -1,5 +1,6 @@
 import {
   FormatError,
+  OptionError,
   anonymousTopology,
   buildTopology,
   type BuildTopologyOptions,
@@ -111,6 +112,11 @@ export interface OpenedSystem {
  * @throws FormatError code MISMATCH naming both files when the atom counts differ.
  */
 export async function openSystem(traj: string, options: OpenSystemOptions = {}): Promise<OpenedSystem> {
+  const given: unknown = options.topology;
+  if (given !== undefined && (typeof given !== 'object' || given === null || typeof (given as Topology).atomCount !== 'number')) {
+    // e.g. a file name passed from JavaScript: without this, the atom-count check below reported "topology undefined has undefined atoms"
+    throw new OptionError('OPTION', `topology must be a Topology object (from loadTopology); give a topology file as 'top' (got ${JSON.stringify(given)})`, { option: 'topology' });
+  }
   let topology: Topology | null = options.topology ?? null;
   let topologySource = topology ? (options.top ?? topology.source) : 'none';
   if (!topology && options.top) {
