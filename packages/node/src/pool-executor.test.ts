@@ -26,7 +26,7 @@ describe('worker pool executor', () => {
 
   it('by default runs a short run in this thread and a long one on one worker per core; a given count is kept', async () => {
     expect(pooledRunThreshold(1)).toBe(Infinity); // one worker never beats this thread
-    expect(pooledRunThreshold(2)).toBe(25e6);
+    expect(pooledRunThreshold(2)).toBe(35e6);
     expect(pooledRunThreshold(4)).toBeLessThan(pooledRunThreshold(2));
     expect(pooledRunThreshold(64)).toBeGreaterThan(pooledRunThreshold(2) * 0.45);
     // 12 ions' shells, 301 frames of 2.6k atoms: 0.8 M atoms × frames, far below the threshold

@@ -112,15 +112,16 @@ export class WorkerPool {
  * Atoms × frames below which a run with the default worker count goes in this thread: there
  * starting the workers (each boots, loads the code, prepares the job and runs its first frames
  * unoptimised) costs more wall time than splitting the frames saves. Measured on 2 cores
- * (bench/README.md, "Short runs"): 110k atoms × 200 frames (22 M) ran as fast or faster in this
- * thread (rdf 2.05 vs 2.16 s, analyze 3.6–4.0 vs 3.9–4.5 s), 110k × 1000 frames faster on 2
- * workers (rdf 8.2 vs 6.0 s). The break-even W satisfies W·(1 − c/n) = O (O: the pool's fixed
- * cost, c ≈ 1.1: a worker's frame costs a little more than this thread's), so it falls with
- * the core count n; with one core a worker never pays.
+ * (bench/README.md, "Short runs", bench/pipelines/short-runs.mjs), 2 workers ÷ this thread in
+ * wall time: 1.06 (rdf) and 1.20 (analyze) at 110k atoms × 200 frames (22 M), 0.96 and 0.95 at
+ * 400 frames (44 M), 0.70 and 0.79 at 1000 frames; the bundled examples (< 1 M) 1.6–1.8. The
+ * break-even W satisfies W·(1 − c/n) = O (O: the pool's fixed cost, c ≈ 1.1: a worker's frame
+ * costs a little more than this thread's), so it falls with the core count n: 35 M on 2 cores,
+ * 22 M on 4, 18 M on 8. With one core a worker never pays.
  */
 export function pooledRunThreshold(cores: number): number {
   if (cores < 2) return Infinity;
-  return (25e6 * (1 - 1.1 / 2)) / (1 - 1.1 / cores);
+  return (35e6 * (1 - 1.1 / 2)) / (1 - 1.1 / cores);
 }
 
 /**

@@ -70,8 +70,9 @@ Options:
   --config FILE      JSON or YAML: {species: {NAME: {name, donors, cutoff, charge, partner}}, anions: [...]}
   --out DIR          output folder (default solvscope-out)
   --frames A:B:S     frame slice, Python style
-  --workers N        worker threads (default: all cores, or this thread for a run of under
-                     ~25 M atoms × frames, where starting workers costs more; 0 = this thread)
+  --workers N        worker threads; 0 = this thread. Default: all cores, or this thread when
+                     atoms × frames is under ~35 M on 2 cores (~18 M on 8), where starting
+                     the workers costs more than they save
   --r-max Å          g(r) range (default 12, or less in a small box);  --bin-width Å (default 0.02)
   --json             print report.json on stdout instead of the summary
   --no-hash          skip sha256 of the inputs in the provenance

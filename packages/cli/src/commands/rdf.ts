@@ -27,8 +27,8 @@ Options:
   --norm rdf|density|none  normalisation (default rdf)
   --exclude same-molecule|same-residue   skip pairs within one molecule/residue
   --frames A:B:S           frame slice, Python style
-  --workers N              worker threads (default: all cores, or this thread for a run of
-                           under ~25 M atoms × frames; 0 = this thread)
+  --workers N              worker threads; 0 = this thread. Default: all cores, or this
+                           thread when atoms × frames is under ~35 M on 2 cores (~18 M on 8)
   --out FILE               write r_A,g,g_stderr,n as CSV
   --json                   print {r, g, n, gStderr, counts, …} as JSON (r = bin centres, Å)
 
