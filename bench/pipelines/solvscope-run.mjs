@@ -80,7 +80,7 @@ if (cmd === 'rdf') {
   const res = await analyze({ traj, top, workers, ion: a, cutoff, hashInputs: false, ...(out === 'no-residence' ? { residence: false } : {}) });
   if (res.errors.length) throw res.errors[0];
   frames = res.report.frames;
-  atoms = res.report.atoms ?? undefined;
+  atoms = res.report.provenance?.atoms;
   extra = { partners: (res.report.coordination ?? []).map((c) => c.partner ?? c.species ?? c.name), workers: res.report.provenance?.workers };
 } else {
   throw new Error(`unknown command ${cmd}`);
