@@ -3,8 +3,16 @@ import { OptionError, SolvscopeError } from '../errors.js';
 import { periodicCell, type PeriodicCell } from './minimum-image.js';
 import { grown } from '../typed-arrays.js';
 
-/** Cells per cutoff along each axis when the box is large enough (cell thickness ≥ cutoff / 2). */
+/** Cells per cutoff along b and c when the box is large enough (cell thickness ≥ cutoff / 2). */
 const CELLS_PER_CUTOFF = 2;
+/**
+ * Cells per cutoff along a. A query scans each row of cells (fixed b, c) as one contiguous run
+ * from the first to the last cell that can hold a hit, so thinner cells along a only trim the
+ * ends of the run, at no cost per row: build + queries 20–25 % faster at 3–6 Å and 8–10 % at
+ * 12 Å than with 2 (random water-like boxes of 3k–96k atoms, and Mg–OW on the 110k-atom bench
+ * box; 3, 4, 6 and 8 within noise of each other).
+ */
+const CELLS_PER_CUTOFF_A = 4;
 /** Safety margin, in fractional cell units, against rounding at cell borders. */
 const EPS_CELL = 1e-9;
 
@@ -18,7 +26,7 @@ const EPS_CELL = 1e-9;
  *
  * Periodic boxes (any shape, any orientation): atoms are wrapped into the cell through their
  * fractional coordinates and binned on a grid of n_a × n_b × n_c cells whose thickness along
- * each face normal is ≥ cutoff/2. A query visits the cells whose fractional range can hold a
+ * the b and c face normals is ≥ cutoff/2 (≥ cutoff/4 along a). A query visits the cells whose fractional range can hold a
  * point within cutoff (per axis ±cutoff/h, h = distance between opposite faces), rows of
  * cells that are provably too far are skipped, and each visited cell is paired with the
  * lattice shift that maps it next to the query point. Because cutoff ≤ ρ (the packing
@@ -463,7 +471,7 @@ export class NeighborGrid {
     this.chooseCells(this.ax, this.by, this.cz, cutoff, n);
   }
 
-  /** Cells per axis: thickness ≥ cutoff / CELLS_PER_CUTOFF, total bounded by one cell per two atoms. */
+  /** Cells per axis: thickness ≥ cutoff / CELLS_PER_CUTOFF (cutoff / CELLS_PER_CUTOFF_A along a), total bounded by one cell per two atoms. */
   private chooseCells(ha: number, hb: number, hc: number, cutoff: number, n: number): void {
     // At most one cell per two atoms: a finer grid costs more to clear and prefix-sum than it
     // saves in candidates (110k-atom box, 37k Mg/OW/Cl donors, 2.5–6 Å: build + 576 queries
@@ -474,7 +482,7 @@ export class NeighborGrid {
     let nb = 1;
     let nc = 1;
     for (;;) {
-      na = Math.max(1, Math.floor((ha / t) * (1 - 1e-9)));
+      na = Math.max(1, Math.floor(((ha / t) * CELLS_PER_CUTOFF_A * (1 - 1e-9)) / CELLS_PER_CUTOFF));
       nb = Math.max(1, Math.floor((hb / t) * (1 - 1e-9)));
       nc = Math.max(1, Math.floor((hc / t) * (1 - 1e-9)));
       if (na * nb * nc <= maxCells) break;
