@@ -199,67 +199,62 @@ export class PoolExecutor implements Executor {
     const progress = new ProgressTracker(total, plan.length, options.onProgress);
     const signal = options.signal;
     if (signal?.aborted) throw new AbortError('ABORTED', 'the operation was aborted', { file: this.job.traj });
-    const inner = new AbortController();
-    setMaxListeners(0, inner.signal); // one listener per queued task
-    const onAbort = () => inner.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      const runOne = async (chunk: Chunk): Promise<ChunkOutcome> => {
-        const task: WorkerTask = { jobId: this.jobId, job: this.job, chunk, failChunk: this.options.failChunk };
+    // a signal of this run's own, linked to the caller's, that may carry one listener per queued task
+    const inner = signal ? AbortSignal.any([signal]) : new AbortController().signal;
+    setMaxListeners(0, inner);
+    const runOne = async (chunk: Chunk): Promise<ChunkOutcome> => {
+      const task: WorkerTask = { jobId: this.jobId, job: this.job, chunk, failChunk: this.options.failChunk };
+      try {
+        const out = (await this.pool.piscina.run(task, { signal: inner })) as ChunkOutcome;
+        progress.frame(out.frames);
+        progress.chunk();
+        if (!options.onOutcome) return out;
+        options.onOutcome(out);
+        return { chunk: out.chunk, frames: out.frames, error: out.error };
+      } catch (e) {
+        if (inner.aborted) throw new AbortError('ABORTED', 'the operation was aborted', { file: this.job.traj });
+        const msg = e instanceof Error ? e.message : String(e);
+        const err = new SolvscopeError('INTERNAL', `worker died while reading frames ${chunk.start}..${chunk.stop - 1}: ${msg}`, { file: this.job.traj, frame: chunk.start });
+        const failed: ChunkOutcome = { chunk, frames: 0, error: err.toJSON() };
+        options.onOutcome?.(failed);
+        return failed;
+      }
+    };
+    // Hand chunks to the pool in plan order through a sliding window of W = 2 × workers
+    // chunks. Queuing the whole plan at once let the pool start chunks far out of order, and
+    // every chunk finished ahead of a late one waited, whole, in the in-order merge: memory
+    // grew with the trajectory length (analyze at 110k atoms: +17 MB per 1000 frames).
+    const W = Math.max(1, IN_FLIGHT_PER_WORKER * this.workers);
+    const results: ChunkOutcome[] = [];
+    // finished[k] resolves when chunk k is done (or the run is aborted)
+    const release: (() => void)[] = [];
+    const finished = plan.map((_c, k) => new Promise<void>((r) => (release[k] = r)));
+    // upTo[k] resolves when chunks 0..k have all finished
+    const upTo: Promise<unknown>[] = [];
+    finished.forEach((f, k) => (upTo[k] = k === 0 ? f : Promise.all([upTo[k - 1], f])));
+    inner.addEventListener('abort', () => release.forEach((r) => r()), { once: true });
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < plan.length && !inner.aborted) {
+        const k = next++;
+        // chunk k starts only once chunks 0..k − W have all finished, so the unfinished
+        // chunks always lie within W consecutive ones and at most W − 1 finished chunks wait
+        // for an earlier one in the in-order merge
+        if (k >= W) await upTo[k - W];
+        if (inner.aborted) break;
         try {
-          const out = (await this.pool.piscina.run(task, { signal: inner.signal })) as ChunkOutcome;
-          progress.frame(out.frames);
-          progress.chunk();
-          if (!options.onOutcome) return out;
-          options.onOutcome(out);
-          return { chunk: out.chunk, frames: out.frames, error: out.error };
-        } catch (e) {
-          if (inner.signal.aborted) throw new AbortError('ABORTED', 'the operation was aborted', { file: this.job.traj });
-          const msg = e instanceof Error ? e.message : String(e);
-          const err = new SolvscopeError('INTERNAL', `worker died while reading frames ${chunk.start}..${chunk.stop - 1}: ${msg}`, { file: this.job.traj, frame: chunk.start });
-          const failed: ChunkOutcome = { chunk, frames: 0, error: err.toJSON() };
-          options.onOutcome?.(failed);
-          return failed;
+          results[k] = await runOne(plan[k]); // throws only when aborted
+        } finally {
+          release[k]();
         }
-      };
-      // Hand chunks to the pool in plan order through a sliding window of W = 2 × workers
-      // chunks. Queuing the whole plan at once let the pool start chunks far out of order, and
-      // every chunk finished ahead of a late one waited, whole, in the in-order merge: memory
-      // grew with the trajectory length (analyze at 110k atoms: +17 MB per 1000 frames).
-      const W = Math.max(1, IN_FLIGHT_PER_WORKER * this.workers);
-      const results: ChunkOutcome[] = [];
-      // finished[k] resolves when chunk k is done (or the run is aborted)
-      const release: (() => void)[] = [];
-      const finished = plan.map((_c, k) => new Promise<void>((r) => (release[k] = r)));
-      // upTo[k] resolves when chunks 0..k have all finished
-      const upTo: Promise<unknown>[] = [];
-      finished.forEach((f, k) => (upTo[k] = k === 0 ? f : Promise.all([upTo[k - 1], f])));
-      inner.signal.addEventListener('abort', () => release.forEach((r) => r()), { once: true });
-      let next = 0;
-      const lane = async (): Promise<void> => {
-        while (next < plan.length && !inner.signal.aborted) {
-          const k = next++;
-          // chunk k starts only once chunks 0..k − W have all finished, so the unfinished
-          // chunks always lie within W consecutive ones and at most W − 1 finished chunks wait
-          // for an earlier one in the in-order merge
-          if (k >= W) await upTo[k - W];
-          if (inner.signal.aborted) break;
-          try {
-            results[k] = await runOne(plan[k]); // throws only when aborted
-          } finally {
-            release[k]();
-          }
-        }
-      };
-      const lanes = Array.from({ length: W }, lane);
-      const settled = await Promise.allSettled(lanes);
-      const aborted = settled.find((x) => x.status === 'rejected');
-      if (aborted) throw (aborted as PromiseRejectedResult).reason;
-      if (inner.signal.aborted) throw new AbortError('ABORTED', 'the operation was aborted', { file: this.job.traj });
-      return results;
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+      }
+    };
+    const lanes = Array.from({ length: W }, lane);
+    const settled = await Promise.allSettled(lanes);
+    const aborted = settled.find((x) => x.status === 'rejected');
+    if (aborted) throw (aborted as PromiseRejectedResult).reason;
+    if (inner.aborted) throw new AbortError('ABORTED', 'the operation was aborted', { file: this.job.traj });
+    return results;
   }
 
   /** Close the pool if this executor made it. */

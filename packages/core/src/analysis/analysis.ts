@@ -117,7 +117,8 @@ export function stateTransferables(state: unknown, out: ArrayBuffer[] = [], seen
       }
       return;
     }
-    // states hold long arrays of numbers (residence intervals): look only at object entries
+    // plain arrays in states can be long arrays of numbers (residence records not packed by
+    // endChunk, block summaries): look only at their object entries
     const items = Array.isArray(v) ? v : Object.values(v);
     for (let k = 0; k < items.length; k++) {
       const x = items[k];
