@@ -4,6 +4,7 @@ export * from './box.js';
 export * from './frame.js';
 export * from './byte-source.js';
 export * from './frame-source.js';
+export * from './concat-source.js';
 export * from './elements.js';
 export * from './topology.js';
 export * from './topology-pack.js';
