@@ -29,6 +29,19 @@ export function parse<const T extends NonNullable<Options>>(argv: string[], opti
   }
 }
 
+/**
+ * The trajectory files of a command: `--traj` (repeatable) or the positional arguments, never
+ * both. Several files are one run written in parts, read in the order given.
+ */
+export function trajectoryArgs(traj: string[] | undefined, positionals: string[], command: string): string | string[] {
+  const files = traj && traj.length ? traj : positionals;
+  if (traj && traj.length && positionals.length) {
+    throw new OptionError('OPTION', `unexpected argument '${positionals[0]}': give the trajectory files either with --traj or as arguments; see 'solvscope ${command} --help'`, { option: positionals[0] });
+  }
+  if (!files.length) throw new OptionError('OPTION', `missing --traj TRAJ; see 'solvscope ${command} --help'`, { option: '--traj' });
+  return files.length === 1 ? files[0] : files;
+}
+
 /** A positive finite number option, e.g. --r-max. */
 export function numberOption(value: string | undefined, name: string, opts: { min?: number; exclusiveMin?: number; integer?: boolean } = {}): number | undefined {
   if (value === undefined) return undefined;

@@ -101,6 +101,34 @@ describe('solvscope CLI (real binary as a subprocess)', () => {
     expect(j.n[j.n.length - 1]).toBeGreaterThan(6);
   });
 
+  it('reads several trajectory files as one run (repeated --traj or arguments, not both): the g(r) of the whole file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'solvscope-cli-parts-'));
+    const bytes = await readFile(MGCL2_WATER.xtc);
+    // cut the XTC at a frame boundary: the first frame header (magic and atom count, as in the
+    // file's first 8 bytes) after 40 % of the bytes
+    const head = bytes.subarray(0, 8);
+    let cut = Math.floor(bytes.length * 0.4);
+    while (!bytes.subarray(cut, cut + 8).equals(head)) cut++;
+    const [a, b] = [join(dir, 'run.part0001.xtc'), join(dir, 'run.part0002.xtc')];
+    await writeFile(a, bytes.subarray(0, cut));
+    await writeFile(b, bytes.subarray(cut));
+    const args = ['--top', MGCL2_WATER.gro, '--ref', 'name MG', '--sel', 'name OW', '--json', '--workers', '0'];
+    const whole = await run(['rdf', MGCL2_WATER.xtc, ...args]);
+    const asArgs = await run(['rdf', a, b, ...args]);
+    const asTraj = await run(['rdf', '--traj', a, '--traj', b, ...args]);
+    expect(asArgs.code, asArgs.stderr).toBe(0);
+    for (const r of [asArgs, asTraj]) {
+      const j = JSON.parse(r.stdout);
+      const w = JSON.parse(whole.stdout);
+      expect(j.frames).toBe(301);
+      expect(j.counts).toEqual(w.counts);
+      expect(j.g).toEqual(w.g);
+    }
+    const both = await run(['rdf', '--traj', a, b, ...args]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/either with --traj or as arguments/);
+  });
+
   it('analyze writes report.json and tables and reproduces the reference speciation of Mg(TFSI)2/DME', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'solvscope-an-'));
     const cfg = join(dir, 'cfg.yaml');

@@ -25,8 +25,8 @@ import { runAnalyses } from './run-analyses.js';
 import { withPoolChoice, type PoolChoice, type WorkerPool } from './pool-executor.js';
 
 export interface AnalyzeRunOptions extends AnalyzeOptions {
-  /** Trajectory file. */
-  traj: string;
+  /** Trajectory file, or a run written in several files (read in this order as one trajectory). */
+  traj: string | string[];
   /** Topology file (default: the trajectory, if its format has one). */
   top?: string;
   format?: string;
@@ -104,9 +104,9 @@ async function analyzeOn(options: AnalyzeRunOptions, choice: PoolChoice): Promis
   const common = {
     traj: options.traj,
     top: options.top,
-    format: sys.trajectory.format,
+    format: sys.parts.length === 1 ? sys.trajectory.format : options.format,
     topology: sys.topology,
-    index: sys.trajectory.index,
+    index: sys.parts.length === 1 ? sys.trajectory.index : undefined,
     workers: pool ? undefined : 0,
     pool,
     signal: options.signal,
@@ -139,7 +139,8 @@ async function analyzeOn(options: AnalyzeRunOptions, choice: PoolChoice): Promis
     solvscope: SOLVSCOPE_VERSION,
     node: process.version,
     createdAt: new Date().toISOString(),
-    trajectory: await fileFacts(options.traj, hash),
+    // one file: its facts; several: the facts of each part, in order
+    trajectory: sys.parts.length === 1 ? await fileFacts(sys.parts[0].traj, hash) : await Promise.all(sys.parts.map((p) => fileFacts(p.traj, hash))),
     topology: options.top ? await fileFacts(options.top, hash) : null,
     format: sys.trajectory.format,
     atoms: sys.topology.atomCount,

@@ -1,4 +1,5 @@
 import {
+  ConcatFrameSource,
   defaultAnalyses,
   planChunks,
   rangeLength,
@@ -15,7 +16,7 @@ import {
   type PreparedJob,
   type Topology,
 } from '@solvscope/core';
-import { openSystem, openTrajectory } from './open.js';
+import { openSystem, openTrajectory, type TrajectoryPart } from './open.js';
 
 /**
  * Everything a thread needs to process chunks of a run, as plain data: file paths (each
@@ -32,6 +33,8 @@ export interface NodeJob {
   charges?: Record<string, number>;
   /** Frame index from the main thread's open (workers never rescan). */
   index: FrameIndex;
+  /** A run in several files: every part with its index (`traj`/`index` are then the first's). */
+  parts?: TrajectoryPart[];
   /** The main thread's topology; without it the worker reads `top` (or `traj`) itself. */
   topology?: PackedTopology;
   requests: AnalysisRequest[];
@@ -53,8 +56,14 @@ export async function prepareOpenedJob(
 export async function prepareNodeJob(job: NodeJob, registry: AnalysisRegistry = defaultAnalyses): Promise<PreparedJob> {
   if (job.topology) {
     const topology = unpackTopology(job.topology);
-    const trajectory = await openTrajectory(job.traj, { format: job.format, index: job.index, atomCount: topology.atomCount, cache: false });
+    const trajectory = await openParts(job.parts ?? [{ traj: job.traj, format: job.format ?? '', index: job.index }], topology.atomCount);
     return prepareOpenedJob(job, topology, trajectory, registry);
+  }
+  if (job.parts && job.parts.length > 1) {
+    // the topology from `top` or the first part, then every part with its index
+    const first = await openSystem(job.traj, { format: job.format, top: job.top, topFormat: job.topFormat, rename: job.rename, charges: job.charges, index: job.index, cache: false });
+    await first.trajectory.close();
+    return prepareOpenedJob(job, first.topology, await openParts(job.parts, first.topology.atomCount), registry);
   }
   const { topology, trajectory } = await openSystem(job.traj, {
     format: job.format,
@@ -66,6 +75,18 @@ export async function prepareNodeJob(job: NodeJob, registry: AnalysisRegistry = 
     cache: false,
   });
   return prepareOpenedJob(job, topology, trajectory, registry);
+}
+
+/** Open a run's files with their indexes (no scan): one source, or one reading them in order. */
+async function openParts(parts: TrajectoryPart[], atomCount: number): Promise<FrameSource> {
+  const opened: FrameSource[] = [];
+  try {
+    for (const p of parts) opened.push(await openTrajectory(p.traj, { format: p.format || undefined, index: p.index, atomCount, cache: false }));
+    return opened.length === 1 ? opened[0] : new ConcatFrameSource(opened);
+  } catch (e) {
+    await Promise.allSettled(opened.map((t) => t.close()));
+    throw e;
+  }
 }
 
 /** The frame index with its offsets in shared memory (sent with every task at no cost). */

@@ -1,4 +1,5 @@
 import {
+  ConcatFrameSource,
   FormatError,
   OptionError,
   anonymousTopology,
@@ -102,16 +103,51 @@ export interface OpenSystemOptions extends OpenTrajectoryOptions, BuildTopologyO
 
 export interface OpenedSystem {
   topology: Topology;
+  /** The trajectory; for several files, a {@link ConcatFrameSource} reading them as one. */
   trajectory: FrameSource;
   /** Where the topology came from, or 'none' (anonymous atoms). */
   topologySource: string;
+  /** The trajectory files in order, each with its format and byte index (one entry for one file). */
+  parts: TrajectoryPart[];
+}
+
+/** One trajectory file of a run, as a worker reopens it. */
+export interface TrajectoryPart {
+  traj: string;
+  format: string;
+  index: FrameIndex;
 }
 
 /**
- * Open a trajectory with its topology and check they describe the same atoms.
+ * Open a trajectory with its topology and check they describe the same atoms. Several files
+ * (a run written in parts, in order) are read as one trajectory; the topology then comes from
+ * `top`, or from the first file, and `index` is ignored (each part's index comes from the cache
+ * or a scan).
  * @throws FormatError code MISMATCH naming both files when the atom counts differ.
+ * @throws OptionError for an empty list of files.
  */
-export async function openSystem(traj: string, options: OpenSystemOptions = {}): Promise<OpenedSystem> {
+export async function openSystem(traj: string | readonly string[], options: OpenSystemOptions = {}): Promise<OpenedSystem> {
+  const paths = typeof traj === 'string' ? [traj] : [...traj];
+  if (paths.length === 0 || paths.some((p) => typeof p !== 'string' || p === '')) {
+    throw new OptionError('OPTION', `trajectory must be a file name or a list of file names (got ${JSON.stringify(traj)})`, { option: '--traj' });
+  }
+  const first = await openOneSystem(paths[0], paths.length > 1 ? { ...options, index: undefined } : options);
+  if (paths.length === 1) return { ...first, parts: [{ traj: paths[0], format: first.trajectory.format, index: first.trajectory.index }] };
+  const opened: FrameSource[] = [first.trajectory];
+  try {
+    for (const p of paths.slice(1)) {
+      opened.push(await openTrajectory(p, { ...options, index: undefined, atomCount: first.topology.atomCount }));
+    }
+    const trajectory = new ConcatFrameSource(opened);
+    const parts = opened.map((t, k) => ({ traj: paths[k], format: t.format, index: t.index }));
+    return { topology: first.topology, topologySource: first.topologySource, trajectory, parts };
+  } catch (e) {
+    await Promise.allSettled(opened.map((t) => t.close()));
+    throw e;
+  }
+}
+
+async function openOneSystem(traj: string, options: OpenSystemOptions): Promise<Omit<OpenedSystem, 'parts'>> {
   const given: unknown = options.topology;
   if (given !== undefined && (typeof given !== 'object' || given === null || typeof (given as Topology).atomCount !== 'number')) {
     // e.g. a file name passed from JavaScript: without this, the atom-count check below reported "topology undefined has undefined atoms"

@@ -214,7 +214,9 @@ export class PoolExecutor implements Executor {
       } catch (e) {
         if (inner.aborted) throw new AbortError('ABORTED', 'the operation was aborted', { file: this.job.traj });
         const msg = e instanceof Error ? e.message : String(e);
-        const err = new SolvscopeError('INTERNAL', `worker died while reading frames ${chunk.start}..${chunk.stop - 1}: ${msg}`, { file: this.job.traj, frame: chunk.start });
+        const at = this.partOf(chunk.start);
+        const range = `frames ${chunk.start}..${chunk.stop - 1}${this.job.parts ? ` of the run (from this file's frame ${at.frame})` : ''}`;
+        const err = new SolvscopeError('INTERNAL', `worker died while reading ${range}: ${msg}`, at);
         const failed: ChunkOutcome = { chunk, frames: 0, error: err.toJSON() };
         options.onOutcome?.(failed);
         return failed;
@@ -255,6 +257,17 @@ export class PoolExecutor implements Executor {
     if (aborted) throw (aborted as PromiseRejectedResult).reason;
     if (inner.aborted) throw new AbortError('ABORTED', 'the operation was aborted', { file: this.job.traj });
     return results;
+  }
+
+  /** The file holding frame `frame` of the run, and the frame's number in it. */
+  private partOf(frame: number): { file: string; frame: number } {
+    let first = 0;
+    for (const p of this.job.parts ?? []) {
+      const n = p.index.offsets.length - 1;
+      if (frame < first + n) return { file: p.traj, frame: frame - first };
+      first += n;
+    }
+    return { file: this.job.traj, frame };
   }
 
   /** Close the pool if this executor made it. */

@@ -1,4 +1,5 @@
 import {
+  ConcatFrameSource,
   InProcessExecutor,
   RunMerger,
   errorFromJSON,
@@ -13,12 +14,13 @@ import {
   type PackedTopology,
   packTopology,
 } from '@solvscope/core';
-import { openSystem } from './open.js';
+import { openSystem, type TrajectoryPart } from './open.js';
 import { planNodeJob, prepareOpenedJob, shareIndex, type NodeJob } from './job.js';
 import { PoolExecutor, withPoolChoice, type PoolChoice, type PoolExecutorOptions, type WorkerPool } from './pool-executor.js';
 
 export interface RunAnalysesOptions extends PlanOptions {
-  traj: string;
+  /** The trajectory, or a run written in several files (read in this order as one trajectory). */
+  traj: string | string[];
   top?: string;
   format?: string;
   topFormat?: string;
@@ -34,7 +36,7 @@ export interface RunAnalysesOptions extends PlanOptions {
   pool?: WorkerPool;
   /** The topology, when the caller has read it already (it is not read again). */
   topology?: Topology;
-  /** The trajectory's frame index, when the caller has it (skips the cache lookup). */
+  /** The trajectory's frame index, when the caller has it (skips the cache lookup; one file only). */
   index?: FrameIndex;
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
@@ -77,19 +79,21 @@ export async function runAnalyses(options: RunAnalysesOptions): Promise<RunAnaly
 }
 
 async function runOn(options: RunAnalysesOptions, choice: PoolChoice): Promise<RunAnalysesResult> {
-  const { topology, trajectory } = await openSystem(options.traj, options);
-  const index = trajectory.index;
+  const { topology, trajectory, parts } = await openSystem(options.traj, options);
   const tailError = trajectory.tailError;
   const framesInFile = trajectory.frameCount;
   const atomCount = trajectory.atomCount;
-  if (tailError) options.onWarning?.(tailError);
+  // every part's problem at its end (a truncated middle part loses its last frames)
+  for (const e of trajectory instanceof ConcatFrameSource ? trajectory.tailErrors : tailError ? [tailError] : []) options.onWarning?.(e);
   const { plan, frames } = planNodeJob(framesInFile, options);
   const pool = choice.forRun(frames * atomCount);
   const pooled = pool !== undefined;
+  const jobParts: TrajectoryPart[] = parts.map((p) => ({ ...p, index: pooled ? shareIndex(p.index) : p.index }));
   const job: NodeJob = {
-    traj: options.traj,
-    format: trajectory.format,
-    index: pooled ? shareIndex(index) : index,
+    traj: jobParts[0].traj,
+    format: jobParts[0].format,
+    index: jobParts[0].index,
+    ...(jobParts.length > 1 ? { parts: jobParts } : {}),
     topology: pooled ? packedFor(topology) : undefined,
     requests: options.requests,
     frameCount: frames,

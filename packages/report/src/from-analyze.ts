@@ -28,8 +28,10 @@ export function fromAnalyzeReport(rep: AnalyzeReport): SolvscopeReport {
   const ionSpecies = rep.species.filter((s) => s.role === 'ion');
   const inputs: ReportProvenance['inputs'] = [];
   for (const role of ['trajectory', 'topology'] as const) {
-    const f = p[role];
-    if (f) inputs.push({ role, path: f.path, size_bytes: f.bytes, sha256: f.sha256 ?? undefined, format: role === 'trajectory' ? p.format : undefined });
+    // a run in several files lists each part, in order
+    for (const f of Array.isArray(p[role]) ? p[role] : p[role] ? [p[role]] : []) {
+      inputs.push({ role, path: f.path, size_bytes: f.bytes, sha256: f.sha256 ?? undefined, format: role === 'trajectory' ? p.format : undefined });
+    }
   }
   const range = p.frameRange as { start: number; stop: number; step: number } | undefined;
   const provenance: ReportProvenance = {

@@ -1,6 +1,6 @@
 import { OptionError, type AnalyzeReport } from '@solvscope/core';
 import { analyze } from '@solvscope/node';
-import { EXIT, frameSlice, numberOption, parse } from '../args.js';
+import { EXIT, frameSlice, numberOption, parse, trajectoryArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { readConfig } from '../config.js';
 import { fmt, table, toJSON } from '../output.js';
@@ -50,7 +50,7 @@ export function summarize(rep: AnalyzeReport, outDir: string | null): string {
 export const analyzeCommand: Command = {
   name: 'analyze',
   summary: 'solvation shells of the ions: g(r), cutoffs, coordination, speciation, pairing, residence',
-  usage: 'solvscope analyze --traj TRAJ [--top TOP] --ion SEL [--anion SEL] [--cutoff auto|Å] [--config FILE] [--out DIR]',
+  usage: 'solvscope analyze --traj TRAJ [--traj PART2 …] [--top TOP] --ion SEL [--anion SEL] [--cutoff auto|Å] [--config FILE] [--out DIR]',
   help: `Given only the ion selection, finds every partner species (molecules with donor atoms),
 computes g(r) from the ions to each partner's donor atoms with the running coordination number,
 takes the first minimum of g(r) as the shell cutoff ('auto'), and reports per partner the atom
@@ -62,7 +62,8 @@ Writes DIR/report.json, report.html (plots, tables, definitions; opens offline),
 coordination.csv, speciation.csv, pairing.csv, residence.csv and one SVG per plot.
 
 Options:
-  --traj FILE        trajectory (or give it as the first argument)
+  --traj FILE        trajectory (or give it as the argument); repeat it, or give several
+                     arguments, for a run written in parts: read in that order as one run
   --top FILE         topology (GRO, PDB, XYZ, LAMMPS data); default: TRAJ if it has one
   --ion SEL          the ions, e.g. "name MG" or "element Ca"   (required)
   --anion SEL        anion atoms for pairing; default: partner species with negative charge
@@ -79,12 +80,13 @@ Options:
 
 Examples:
   solvscope analyze --top fixtures/mg-tfsi-dme/final.gro --traj fixtures/mg-tfsi-dme/prod.xtc --ion "name MG"
-  solvscope analyze --traj run.xtc --top conf.gro --ion "resname CA" --config electrolyte.yaml --out ca-run`,
+  solvscope analyze --traj run.xtc --top conf.gro --ion "resname CA" --config electrolyte.yaml --out ca-run
+  solvscope analyze prod.part0001.xtc prod.part0002.xtc prod.part0003.xtc --top conf.gro --ion "name MG"`,
   async run(argv, io) {
     const { values, positionals } = parse(
       argv,
       {
-        traj: { type: 'string' },
+        traj: { type: 'string', multiple: true },
         top: { type: 'string' },
         format: { type: 'string' },
         'top-format': { type: 'string' },
@@ -103,9 +105,7 @@ Examples:
       },
       'analyze',
     );
-    const traj = values.traj ?? positionals[0];
-    if (!traj) throw new OptionError('OPTION', `missing --traj TRAJ; see 'solvscope analyze --help'`, { option: '--traj' });
-    io.noMorePositionals(positionals, values.traj ? 0 : 1, 'analyze');
+    const traj = trajectoryArgs(values.traj, positionals, 'analyze');
     if (!values.ion) throw new OptionError('OPTION', `--ion SEL is required (e.g. --ion "name MG"); see 'solvscope analyze --help'`, { option: '--ion' });
     let cutoff: number | 'auto' | undefined;
     if (values.cutoff !== undefined) cutoff = values.cutoff === 'auto' ? 'auto' : numberOption(values.cutoff, '--cutoff', { exclusiveMin: 0 });

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { OptionError, type RdfResult, type RdfSpec } from '@solvscope/core';
 import { runAnalyses } from '@solvscope/node';
-import { EXIT, enumOption, frameSlice, numberOption, parse } from '../args.js';
+import { EXIT, enumOption, frameSlice, numberOption, parse, trajectoryArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { fmt, toJSON } from '../output.js';
 import { progressBar } from '../progress.js';
@@ -21,6 +21,7 @@ peak and the first minimum (running mean over 0.22 Å) are printed as the sugges
 
 Options:
   --traj FILE, --top FILE, --format NAME, --top-format NAME
+                           (--traj repeated, or several arguments: a run in parts, read as one)
   --ref SEL, --sel SEL     the two selections (required)
   --r-max Å                upper end (default 12; at most half the shortest box translation)
   --bin-width Å            bin width (default 0.02)
@@ -39,7 +40,7 @@ Examples:
     const { values, positionals } = parse(
       argv,
       {
-        traj: { type: 'string' },
+        traj: { type: 'string', multiple: true },
         top: { type: 'string' },
         format: { type: 'string' },
         'top-format': { type: 'string' },
@@ -57,9 +58,7 @@ Examples:
       },
       'rdf',
     );
-    const traj = values.traj ?? positionals[0];
-    if (!traj) throw new OptionError('OPTION', `missing --traj TRAJ; see 'solvscope rdf --help'`, { option: '--traj' });
-    io.noMorePositionals(positionals, values.traj ? 0 : 1, 'rdf');
+    const traj = trajectoryArgs(values.traj, positionals, 'rdf');
     if (!values.ref) throw new OptionError('OPTION', '--ref SEL is required', { option: '--ref' });
     if (!values.sel) throw new OptionError('OPTION', '--sel SEL is required', { option: '--sel' });
     const spec: RdfSpec = {
