@@ -85,7 +85,10 @@ export async function analyze(options: AnalyzeRunOptions): Promise<AnalyzeRunRes
 
 async function analyzeOn(options: AnalyzeRunOptions, choice: PoolChoice): Promise<AnalyzeRunResult> {
   const topoOpts = topologyOptionsFromConfig(options.config);
-  const sys = await openSystem(options.traj, { top: options.top, format: options.format, topFormat: options.topFormat, ...topoOpts, onWarning: options.onWarning });
+  // the file is opened for the plan and again by each pass: say each problem of the inputs once
+  const said = new Set<string>();
+  const onWarning = options.onWarning && ((w: SolvscopeError) => !said.has(w.message) && (said.add(w.message), options.onWarning!(w)));
+  const sys = await openSystem(options.traj, { top: options.top, format: options.format, topFormat: options.topFormat, ...topoOpts, onWarning });
   let maxRMax = Infinity;
   const framesInFile = sys.trajectory.frameCount;
   try {
@@ -110,7 +113,7 @@ async function analyzeOn(options: AnalyzeRunOptions, choice: PoolChoice): Promis
     workers: pool ? undefined : 0,
     pool,
     signal: options.signal,
-    onWarning: options.onWarning,
+    onWarning,
   };
   let sampleFrames = 0;
   let preliminary: (RdfResult | null)[] = plan.partners.map(() => null);

@@ -139,12 +139,37 @@ export async function openSystem(traj: string | readonly string[], options: Open
       opened.push(await openTrajectory(p, { ...options, index: undefined, atomCount: first.topology.atomCount }));
     }
     const trajectory = new ConcatFrameSource(opened);
+    if (options.onWarning) for (const w of await partOverlaps(opened)) options.onWarning(w);
     const parts = opened.map((t, k) => ({ traj: paths[k], format: t.format, index: t.index }));
     return { topology: first.topology, topologySource: first.topologySource, trajectory, parts };
   } catch (e) {
     await Promise.allSettled(opened.map((t) => t.close()));
     throw e;
   }
+}
+
+/**
+ * Parts whose first frame is not later than the previous part's last (a restart that wrote the
+ * checkpoint frame again, or parts given out of order): those frames would count twice.
+ */
+async function partOverlaps(parts: readonly FrameSource[]): Promise<FormatError[]> {
+  const out: FormatError[] = [];
+  let prev: { name: string; time: number } | null = null;
+  for (const p of parts) {
+    if (p.frameCount === 0) continue;
+    const first = (await p.readFrame(0)).time;
+    if (prev && Number.isFinite(first) && Number.isFinite(prev.time) && first <= prev.time) {
+      out.push(
+        new FormatError(
+          'FORMAT',
+          `this part starts at t = ${first} ps, not after the end of ${prev.name} (t = ${prev.time} ps): overlapping frames are analysed twice; leave out the repeated frames, or check the order of the parts`,
+          { file: p.name, format: p.format.toUpperCase(), frame: 0 },
+        ),
+      );
+    }
+    prev = { name: p.name, time: (await p.readFrame(p.frameCount - 1)).time };
+  }
+  return out;
 }
 
 async function openOneSystem(traj: string, options: OpenSystemOptions): Promise<Omit<OpenedSystem, 'parts'>> {

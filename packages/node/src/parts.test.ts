@@ -72,6 +72,26 @@ describe('a run written in several files', () => {
     await expect(openSystem([], {})).rejects.toThrow(/trajectory must be a file name or a list of file names/);
   });
 
+  it('warns when a part starts no later than the previous one ends (a repeated checkpoint frame, or parts out of order)', async () => {
+    const warnings: string[] = [];
+    const sys = await openSystem([parts[1], parts[0], parts[2]], { top: MG_TFSI_DME.gro, onWarning: (w) => warnings.push(w.message) });
+    await sys.trajectory.close();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/prod\.part0001\.xtc: XTC frame 0: this part starts at t = 0 ps, not after the end of .*prod\.part0002\.xtc \(t = 209 ps\)/);
+    // analyze opens the files for its plan and for each pass, and says it once; the residence
+    // times say the frame times jump (t = 100 … 209, 0 … 99, 210 … 300)
+    const said: string[] = [];
+    const rep = await analyze({ traj: [parts[1], parts[0], parts[2]], top: MG_TFSI_DME.gro, ion: 'name MG', hashInputs: false, workers: 0, onWarning: (w) => said.push(w.message) });
+    expect(said.filter((m) => m.includes('this part starts at'))).toHaveLength(1);
+    expect(rep.report.warnings.join('\n')).toMatch(/residence: frame times are not evenly spaced \(Δt = [\d.]+ ps on average, off by up to [\d.]+ ps\)/);
+    // all of the run backwards in time: no Δt at all, and the warning says why
+    const back = await analyze({ traj: [parts[2], parts[1], parts[0]], top: MG_TFSI_DME.gro, ion: 'name MG', hashInputs: false, workers: 0 });
+    expect(back.report.warnings.join('\n')).toMatch(/residence: frame times do not increase along the run \(Δt = -[\d.e-]+ ps on average\) and no timestepPs was given/);
+    const inOrder: string[] = [];
+    await (await openSystem(parts, { top: MG_TFSI_DME.gro, onWarning: (w) => inOrder.push(w.message) })).trajectory.close();
+    expect(inOrder).toEqual([]);
+  });
+
   it('warns about a truncated middle part and keeps its complete frames', async () => {
     const cut = join(dir, 'cut.part0002.xtc');
     const b = readFileSync(parts[1]);

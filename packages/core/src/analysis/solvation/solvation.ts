@@ -1045,14 +1045,18 @@ function membershipResults(
 
   // Δt between visited frames: (last − first time) summed over segments / frame pairs
   let dtPs = axisDt(axis);
+  let noTime = 'frames carry no time';
   if (Number.isFinite(dtPs)) {
     const worst = Math.max(Math.abs(axis.maxDt - dtPs), Math.abs(axis.minDt - dtPs));
-    if (!(dtPs > 0)) dtPs = NaN;
-    else if (worst > 1e-3 * dtPs + 1e-6) warnings.push(`residence: frame times are not evenly spaced (Δt = ${dtPs} ps on average, off by up to ${worst} ps); lags assume even spacing`);
+    if (!(dtPs > 0)) {
+      // e.g. trajectory parts given out of order
+      noTime = `frame times do not increase along the run (Δt = ${+dtPs.toPrecision(3)} ps on average)`;
+      dtPs = NaN;
+    } else if (worst > 1e-3 * dtPs + 1e-6) warnings.push(`residence: frame times are not evenly spaced (Δt = ${dtPs} ps on average, off by up to ${worst} ps); lags assume even spacing`);
   }
   const step = axis.step || 1;
   if (!Number.isFinite(dtPs) && ctx.timestepPs !== null) dtPs = ctx.timestepPs * step;
-  if (!Number.isFinite(dtPs) && T > 1 && ctx.residence !== false) warnings.push('residence: frames carry no time and no timestepPs was given; residence times are reported in frames only');
+  if (!Number.isFinite(dtPs) && T > 1 && ctx.residence !== false) warnings.push(`residence: ${noTime} and no timestepPs was given; residence times are reported in frames only`);
   if (axis.irregular) warnings.push('residence: the visited frame numbers do not advance by one fixed step; segments were split where they could be told apart, and correlations may span missing frames');
 
   // timeline: run-length encoded speciation code per ion
