@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CACL2_WATER, MG_TFSI_DME, MGCL2_WATER } from '@solvscope/fixtures';
-import { shardEntries } from '@solvscope/node';
+import { openTrajectory, shardEntries } from '@solvscope/node';
 
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const run = (args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> =>
@@ -79,6 +79,42 @@ describe('solvscope batch', () => {
     const changed = await run(['batch', 'screen.yaml', '--out', 'out', '--workers', '1'], dir);
     expect(changed.stdout).toContain('4 entries: 1 analysed, 2 unchanged, 1 failed');
     expect(changed.stderr).toContain('ion-dme_replica-1: done');
+  });
+
+  it('takes a list of files as one entry, a run in parts, with the results of the whole file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'solvscope-batch-parts-'));
+    await mkdir(join(dir, 'long'), { recursive: true });
+    const t = await openTrajectory(MG_TFSI_DME.xtc, { cache: false });
+    const off = t.index.offsets;
+    await t.close();
+    const bytes = await readFile(MG_TFSI_DME.xtc);
+    await writeFile(join(dir, 'long', 'prod.part0001.xtc'), bytes.subarray(0, off[120]));
+    await writeFile(join(dir, 'long', 'prod.part0002.xtc'), bytes.subarray(off[120]));
+    await copyFile(MG_TFSI_DME.xtc, join(dir, 'whole.xtc'));
+    await copyFile(MG_TFSI_DME.gro, join(dir, 'conf.gro'));
+    await writeFile(
+      join(dir, 'm.yaml'),
+      `defaults: { ion: "name MG", top: conf.gro, cutoff: 2.8 }
+entries:
+  - traj: ["long/prod.part*.xtc"]
+    labels: { run: parts }
+  - traj: whole.xtc
+    labels: { run: whole }
+`,
+    );
+    const r = await run(['batch', 'm.yaml', '--out', 'out', '--workers', '0'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('2 entries: 2 analysed');
+    const rows = (await readFile(join(dir, 'out', 'results.csv'), 'utf8')).trim().split('\n').slice(1);
+    const of = (run: string) => rows.filter((l) => l.startsWith(`run-${run},`)).map((l) => l.slice(l.indexOf(',', l.indexOf(',') + 1)));
+    expect(of('parts').length).toBeGreaterThan(20);
+    expect(of('parts')).toEqual(of('whole'));
+    const rep = JSON.parse(await readFile(join(dir, 'out', 'run-parts', 'report.json'), 'utf8'));
+    expect(rep.provenance.trajectory.map((f: { name: string }) => f.name)).toEqual(['prod.part0001.xtc', 'prod.part0002.xtc']);
+    await writeFile(join(dir, 'bad.yaml'), 'entries:\n  - traj: ["long/nothing*.xtc"]\n    top: conf.gro\n    ion: "name MG"\n');
+    const bad = await run(['batch', 'bad.yaml', '--out', 'out2'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("manifest: entry 1: 'long/nothing*.xtc' matches no file");
   });
 
   it('splits a manifest into shards that cover every entry exactly once, and the merge equals an unsharded run', async () => {

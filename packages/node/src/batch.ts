@@ -19,6 +19,8 @@ import { expandGlob } from './glob.js';
  *     - traj: "runs/*M-r*\/prod.xtc"      # glob: one entry per match
  *       top: "runs/$1M-r$2/conf.gro"      # $1, $2 … = what the wildcards matched
  *       labels: { conc_M: "$1", replica: "$2" }
+ *     - traj: ["runs/long/prod.part*.xtc"]   # a list: ONE entry, its parts (each glob's
+ *       top: runs/long/conf.gro               # matches sorted) read in order as one run
  *
  * Per-entry settings override the defaults. Paths are relative to the manifest. Every entry
  * gets a folder under the output directory; a combined tidy table has one row per entry ×
@@ -38,7 +40,8 @@ export interface BatchSettings {
 }
 
 export interface ManifestEntry extends BatchSettings {
-  traj: string;
+  /** A path or glob (one entry per match), or a list of paths/globs: one entry, a run in parts (each glob's matches in sorted order). */
+  traj: string | string[];
   labels?: Record<string, string | number | boolean>;
   /** Folder name of the entry's results (default: from the labels, else the trajectory path). */
   id?: string;
@@ -51,7 +54,8 @@ export interface Manifest {
 
 export interface ResolvedEntry {
   id: string;
-  traj: string;
+  /** The trajectory, or the parts of a run written in several files, in order. */
+  traj: string | string[];
   top?: string;
   labels: Record<string, string | number | boolean>;
   settings: BatchSettings;
@@ -82,7 +86,8 @@ export function validateManifest(data: unknown): Manifest {
   (m.entries as unknown[]).forEach((e, i) => {
     if (typeof e !== 'object' || e === null) fail(`entry ${i + 1} must be an object with "traj"`);
     const o = e as Record<string, unknown>;
-    if (typeof o.traj !== 'string' || !o.traj) fail(`entry ${i + 1}: "traj" (a path or glob) is required`);
+    const isPaths = Array.isArray(o.traj) && o.traj.length > 0 && o.traj.every((t) => typeof t === 'string' && t !== '');
+    if (!isPaths && (typeof o.traj !== 'string' || !o.traj)) fail(`entry ${i + 1}: "traj" (a path or glob, or a list of them for a run in parts) is required`);
     checkSettings(o, `entry ${i + 1}`, ['traj', 'labels', 'id']);
     if (o.labels !== undefined && (typeof o.labels !== 'object' || o.labels === null || Array.isArray(o.labels))) fail(`entry ${i + 1}: labels must be an object`);
   });
@@ -102,8 +107,20 @@ function slug(s: string): string {
 export async function resolveManifest(manifest: Manifest, baseDir: string): Promise<ResolvedEntry[]> {
   const out: ResolvedEntry[] = [];
   for (const [i, e] of manifest.entries.entries()) {
-    const matches = await expandGlob(resolve(baseDir, e.traj));
-    if (matches.length === 0) fail(`entry ${i + 1}: '${e.traj}' matches no file`);
+    let matches: { path: string | string[]; captures: string[] }[];
+    if (Array.isArray(e.traj)) {
+      // one entry: the parts of one run, each glob's matches in sorted order
+      const parts: string[] = [];
+      for (const t of e.traj) {
+        const found = await expandGlob(resolve(baseDir, t));
+        if (found.length === 0) fail(`entry ${i + 1}: '${t}' matches no file`);
+        parts.push(...found.map((f) => f.path));
+      }
+      matches = [{ path: parts.length === 1 ? parts[0] : parts, captures: [] }];
+    } else {
+      matches = await expandGlob(resolve(baseDir, e.traj));
+      if (matches.length === 0) fail(`entry ${i + 1}: '${e.traj}' matches no file`);
+    }
     for (const m of matches) {
       const settings: BatchSettings = { ...(manifest.defaults ?? {}) };
       for (const k of SETTING_KEYS) if (e[k] !== undefined) (settings as Record<string, unknown>)[k] = e[k];
@@ -117,7 +134,8 @@ export async function resolveManifest(manifest: Manifest, baseDir: string): Prom
         }
       }
       const top = settings.top ? resolve(baseDir, subst(settings.top, m.captures)) : undefined;
-      const id = slug(e.id ? subst(e.id, m.captures) : Object.keys(labels).length ? Object.entries(labels).map(([k, v]) => `${k}-${v}`).join('_') : m.path.replace(/^\//, ''));
+      const first = typeof m.path === 'string' ? m.path : m.path[0];
+      const id = slug(e.id ? subst(e.id, m.captures) : Object.keys(labels).length ? Object.entries(labels).map(([k, v]) => `${k}-${v}`).join('_') : first.replace(/^\//, ''));
       out.push({ id, traj: m.path, top, labels, settings: { ...settings, top } });
     }
   }
@@ -163,7 +181,7 @@ export async function cachedFileHash(path: string): Promise<string> {
 
 /** The resume key of an entry: content hashes of its inputs and its settings. */
 export async function entryKey(e: ResolvedEntry): Promise<string> {
-  const traj = await cachedFileHash(e.traj);
+  const traj = typeof e.traj === 'string' ? await cachedFileHash(e.traj) : await Promise.all(e.traj.map((p) => cachedFileHash(p)));
   const top = e.top ? await cachedFileHash(e.top) : null;
   const { top: _t, ...settings } = e.settings;
   return createHash('sha256').update(JSON.stringify({ v: 1, traj, top, settings, labels: e.labels })).digest('hex');

@@ -52,6 +52,9 @@ Manifest:
     - traj: "runs/*M-r*/prod.xtc"        # a glob: one entry per match
       top: "runs/$1M-r$2/conf.gro"       # $1, $2 = what the wildcards matched
       labels: { conc_M: "$1", replica: "$2" }
+    - traj: ["runs/long/prod.part*.xtc"]  # a list: ONE entry, a run written in parts, read in
+      top: runs/long/conf.gro             # order as one run (each glob's matches sorted)
+      labels: { conc_M: 1.0, replica: "long" }
 Entry settings (ion, anion, cutoff, config, frames {start, stop, step}, rMax, binWidth, top,
 format, topFormat) override the defaults. Paths are relative to the manifest.
 
