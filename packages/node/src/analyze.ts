@@ -20,7 +20,7 @@ import {
   type SolvationResult,
   type SolvscopeError,
 } from '@solvscope/core';
-import { openSystem } from './open.js';
+import { openSystem, tailErrorsOf } from './open.js';
 import { runAnalyses } from './run-analyses.js';
 import { withPoolChoice, type PoolChoice, type WorkerPool } from './pool-executor.js';
 
@@ -85,10 +85,10 @@ export async function analyze(options: AnalyzeRunOptions): Promise<AnalyzeRunRes
 
 async function analyzeOn(options: AnalyzeRunOptions, choice: PoolChoice): Promise<AnalyzeRunResult> {
   const topoOpts = topologyOptionsFromConfig(options.config);
-  // the file is opened for the plan and again by each pass: say each problem of the inputs once
-  const said = new Set<string>();
-  const onWarning = options.onWarning && ((w: SolvscopeError) => !said.has(w.message) && (said.add(w.message), options.onWarning!(w)));
-  const sys = await openSystem(options.traj, { top: options.top, format: options.format, topFormat: options.topFormat, ...topoOpts, onWarning });
+  // the inputs are opened (and their problems said) once, here; both passes reopen these files
+  const sys = await openSystem(options.traj, { top: options.top, format: options.format, topFormat: options.topFormat, ...topoOpts, onWarning: options.onWarning });
+  const tails = tailErrorsOf(sys.trajectory);
+  for (const e of tails) options.onWarning?.(e);
   let maxRMax = Infinity;
   const framesInFile = sys.trajectory.frameCount;
   try {
@@ -107,13 +107,12 @@ async function analyzeOn(options: AnalyzeRunOptions, choice: PoolChoice): Promis
   const common = {
     traj: options.traj,
     top: options.top,
-    format: sys.parts.length === 1 ? sys.trajectory.format : options.format,
     topology: sys.topology,
-    index: sys.parts.length === 1 ? sys.trajectory.index : undefined,
+    parts: sys.parts,
     workers: pool ? undefined : 0,
     pool,
     signal: options.signal,
-    onWarning,
+    onWarning: options.onWarning,
   };
   let sampleFrames = 0;
   let preliminary: (RdfResult | null)[] = plan.partners.map(() => null);
@@ -135,7 +134,7 @@ async function analyzeOn(options: AnalyzeRunOptions, choice: PoolChoice): Promis
   });
   const rdfs = full.results.slice(0, plan.partners.length) as RdfResult[];
   const solvation = full.results[plan.partners.length] as SolvationResult;
-  if (full.tailError) warnings.push(full.tailError.message);
+  for (const e of tails) warnings.push(e.message);
   for (const e of full.errors) warnings.push(e.message);
   const hash = options.hashInputs !== false;
   const provenance = {

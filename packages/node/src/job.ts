@@ -78,7 +78,7 @@ export async function prepareNodeJob(job: NodeJob, registry: AnalysisRegistry = 
 }
 
 /** Open a run's files with their indexes (no scan): one source, or one reading them in order. */
-async function openParts(parts: TrajectoryPart[], atomCount: number): Promise<FrameSource> {
+export async function openParts(parts: TrajectoryPart[], atomCount: number): Promise<FrameSource> {
   const opened: FrameSource[] = [];
   try {
     for (const p of parts) opened.push(await openTrajectory(p.traj, { format: p.format || undefined, index: p.index, atomCount, cache: false }));

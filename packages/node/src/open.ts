@@ -111,6 +111,12 @@ export interface OpenedSystem {
   parts: TrajectoryPart[];
 }
 
+/** The problems found at the end of a trajectory's files (truncated last frame …), every part's for a run in parts. */
+export function tailErrorsOf(t: FrameSource): SolvscopeError[] {
+  if (t instanceof ConcatFrameSource) return t.tailErrors;
+  return t.tailError ? [t.tailError] : [];
+}
+
 /** One trajectory file of a run, as a worker reopens it. */
 export interface TrajectoryPart {
   traj: string;

@@ -1,5 +1,4 @@
 import {
-  ConcatFrameSource,
   InProcessExecutor,
   RunMerger,
   errorFromJSON,
@@ -9,13 +8,14 @@ import {
   type PlanOptions,
   type Progress,
   type FrameIndex,
+  type FrameSource,
   type SolvscopeError,
   type Topology,
   type PackedTopology,
   packTopology,
 } from '@solvscope/core';
-import { openSystem, type TrajectoryPart } from './open.js';
-import { planNodeJob, prepareOpenedJob, shareIndex, type NodeJob } from './job.js';
+import { openSystem, tailErrorsOf, type TrajectoryPart } from './open.js';
+import { openParts, planNodeJob, prepareOpenedJob, shareIndex, type NodeJob } from './job.js';
 import { PoolExecutor, withPoolChoice, type PoolChoice, type PoolExecutorOptions, type WorkerPool } from './pool-executor.js';
 
 export interface RunAnalysesOptions extends PlanOptions {
@@ -36,8 +36,12 @@ export interface RunAnalysesOptions extends PlanOptions {
   pool?: WorkerPool;
   /** The topology, when the caller has read it already (it is not read again). */
   topology?: Topology;
-  /** The trajectory's frame index, when the caller has it (skips the cache lookup; one file only). */
-  index?: FrameIndex;
+  /**
+   * The trajectory's files as the caller opened them (`openSystem(…).parts`), given with
+   * `topology`: they are reopened with their indexes (no cache lookup, no scan), and what was
+   * found when they were opened (truncated tails, overlapping parts) is not reported again.
+   */
+  parts?: TrajectoryPart[];
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
   onWarning?: (w: SolvscopeError) => void;
@@ -78,13 +82,22 @@ export async function runAnalyses(options: RunAnalysesOptions): Promise<RunAnaly
   return withPoolChoice(options, (choice) => runOn(options, choice));
 }
 
+/** The run's system: the caller's opened files (`parts` + `topology`), or opened here, reporting every part's tail problem. */
+async function openRun(options: RunAnalysesOptions): Promise<{ topology: Topology; trajectory: FrameSource; parts: TrajectoryPart[] }> {
+  if (options.parts && options.topology) {
+    return { topology: options.topology, trajectory: await openParts(options.parts, options.topology.atomCount), parts: options.parts };
+  }
+  const sys = await openSystem(options.traj, options);
+  // a truncated middle part loses its last frames
+  for (const e of tailErrorsOf(sys.trajectory)) options.onWarning?.(e);
+  return sys;
+}
+
 async function runOn(options: RunAnalysesOptions, choice: PoolChoice): Promise<RunAnalysesResult> {
-  const { topology, trajectory, parts } = await openSystem(options.traj, options);
+  const { topology, trajectory, parts } = await openRun(options);
   const tailError = trajectory.tailError;
   const framesInFile = trajectory.frameCount;
   const atomCount = trajectory.atomCount;
-  // every part's problem at its end (a truncated middle part loses its last frames)
-  for (const e of trajectory instanceof ConcatFrameSource ? trajectory.tailErrors : tailError ? [tailError] : []) options.onWarning?.(e);
   const { plan, frames } = planNodeJob(framesInFile, options);
   const pool = choice.forRun(frames * atomCount);
   const pooled = pool !== undefined;
